@@ -1,0 +1,72 @@
+# One entry point for building and testing the handout; see README.md.
+# `make` creates .venv if needed, installs the package with its pinned dependencies and the
+# system packages it needs (when run as root), then builds the HTML site and the PDF.
+
+PYTHON      ?= python3
+VENV        := .venv
+BIN         := $(VENV)/bin
+BUILD       := _build
+SOURCES     := docs
+SPHINXOPTS  ?= -W --keep-going -n
+SPHINX      := $(BIN)/sphinx-build -c . $(SPHINXOPTS)
+STAMP       := $(VENV)/.installed
+# Pango for WeasyPrint, HarfBuzz for font subsetting, the Libertine/Biolinum type family
+# (Latin and Greek), DejaVu as fallback, poppler-utils for the tests that look at pages.
+SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-linuxlibertine \
+                   fonts-dejavu-core poppler-utils
+
+.PHONY: all html pdf test lint serve bench clean distclean system-deps print-system-packages
+
+all: html pdf
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml constraints.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e ".[test,dev,bench]"
+	touch $@
+
+# Installs what is missing when it can (root with apt); otherwise stops with the exact command.
+system-deps:
+	@missing=""; for p in $(SYSTEM_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing system packages:$$missing"; \
+	    DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	  else \
+	    echo "Missing system packages:$$missing"; \
+	    echo "Install them with:  sudo apt-get install -y$$missing"; exit 1; \
+	  fi; \
+	fi
+
+print-system-packages:
+	@echo $(SYSTEM_PACKAGES)
+
+html: $(STAMP) system-deps
+	$(SPHINX) -b html -d $(BUILD)/doctrees/html $(SOURCES) $(BUILD)/html
+
+pdf: $(STAMP) system-deps
+	$(SPHINX) -b pdf -d $(BUILD)/doctrees/pdf $(SOURCES) $(BUILD)/pdf
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests bench conf.py
+	$(BIN)/mypy
+
+test: $(STAMP) system-deps lint
+	$(BIN)/python -m pytest
+
+serve: $(STAMP) system-deps
+	$(BIN)/sphinx-autobuild -c . -d $(BUILD)/doctrees/html --watch bib --watch src/handout \
+	  $(SOURCES) $(BUILD)/html
+
+bench: $(STAMP) system-deps
+	$(BIN)/python bench/pdf_builders.py
+
+clean:
+	rm -rf $(BUILD)
+
+distclean: clean
+	rm -rf $(VENV)

@@ -1,0 +1,34 @@
+"""Sphinx extensions that turn one project into an HTML site, a PDF handout and review quizzes.
+
+Add ``"handout"`` to ``extensions`` in ``conf.py``; each feature lives in its own module and is
+wired in by a ``setup_<feature>(app)`` call below.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+__version__ = "0.1.0"
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.util.typing import ExtensionMetadata
+
+
+def setup(app: Sphinx) -> ExtensionMetadata:
+    from handout.citations import setup_citations
+    from handout.config import setup_config
+    from handout.pdf import setup_pdf
+
+    setup_config(app)
+    setup_citations(app)
+    setup_pdf(app)
+    return {
+        "version": __version__,
+        # Bump when the data this extension keeps in the environment changes shape.
+        "env_version": 1,
+        # Nothing is kept in the environment yet, and the PDF builder renders once in
+        # the main process, so both phases are safe to run in parallel.
+        "parallel_read_safe": True,
+        "parallel_write_safe": True,
+    }

@@ -1,0 +1,10 @@
+project = "Tiny Course"
+author = "Test Author"
+release = "2.3"
+extensions = ["myst_parser", "sphinxcontrib.bibtex", "handout"]
+bibtex_bibfiles = ["refs.bib"]
+bibtex_reference_style = "author_year_round"
+handout_subtitle = "A two-chapter test handout"
+handout_keywords = ["testing", "print"]
+handout_pdf_toc_min_pages = 0
+bibtex_default_style = "plain_author_year"
