@@ -30,7 +30,7 @@ def setup_reference_style(app: Sphinx) -> None:
         return BracketStyle(left="(", right=")")
 
     @dataclasses.dataclass
-    class RoundAuthorYearReferenceStyle(AuthorYearReferenceStyle):  # type: ignore[misc]
+    class RoundAuthorYearReferenceStyle(AuthorYearReferenceStyle):
         bracket_parenthetical: BracketStyle = dataclasses.field(default_factory=round_brackets)
         bracket_textual: BracketStyle = dataclasses.field(default_factory=round_brackets)
         bracket_author: BracketStyle = dataclasses.field(default_factory=round_brackets)

@@ -11,13 +11,17 @@ import re
 import unicodedata
 import weakref
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal, NoReturn
 
 from sphinx.errors import ConfigError
+from sphinx.util import logging
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.config import Config
+
+logger = logging.getLogger(__name__)
 
 #: Paper sizes the print stylesheet is designed for, as CSS ``@page`` sizes.
 PAPER_SIZES = {"A4": "A4", "Letter": "letter"}
@@ -49,15 +53,16 @@ class HandoutConfig:
 
 
 # (name, default, rebuild, types): the single list both declaration and validation read.
-_VALUES: tuple[tuple[str, Any, str, tuple[type, ...]], ...] = (
-    ("handout_subtitle", "", "env", (str,)),
-    ("handout_notice", DEFAULT_NOTICE, "env", (str,)),
-    ("handout_notice_short", DEFAULT_SHORT_NOTICE, "env", (str,)),
-    ("handout_keywords", [], "env", (list, tuple)),
-    ("handout_pdf_paper", "A4", "", (str,)),
-    ("handout_pdf_variant", "pdf/ua-1", "", (str, type(None))),
-    ("handout_pdf_toc_min_pages", 6, "", (int,)),
-    ("handout_pdf_filename", "", "", (str,)),
+_VALUES: tuple[tuple[str, Any, Literal["html"], tuple[type, ...]], ...] = (
+    # "html": output-only settings; the pdf builder renders again when one changes, nothing is re-read.
+    ("handout_subtitle", "", "html", (str,)),
+    ("handout_notice", DEFAULT_NOTICE, "html", (str,)),
+    ("handout_notice_short", DEFAULT_SHORT_NOTICE, "html", (str,)),
+    ("handout_keywords", [], "html", (list, tuple)),
+    ("handout_pdf_paper", "A4", "html", (str,)),
+    ("handout_pdf_variant", "pdf/ua-1", "html", (str, type(None))),
+    ("handout_pdf_toc_min_pages", 6, "html", (int,)),
+    ("handout_pdf_filename", "", "html", (str,)),
 )
 
 _SETTINGS: weakref.WeakKeyDictionary[Sphinx, HandoutConfig] = weakref.WeakKeyDictionary()
@@ -69,40 +74,76 @@ def slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "handout"
 
 
+class HandoutConfigError(ConfigError):
+    """A ``handout_*`` value that cannot be used, and where it was set."""
+
+    def __init__(self, where: str, message: str) -> None:
+        super().__init__(f"{where}: {message}")
+        self.where = where
+        self.message = message
+
+
+def _where(config: Config, name: str) -> str:
+    """``conf.py:<line>`` where ``name`` is assigned, or how else it was set."""
+    if name in config.overrides:
+        return "command line (-D)"
+    conf_py = Path(config._raw_config.get("__file__", "conf.py"))
+    try:
+        lines = conf_py.read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return conf_py.name
+    assignment = re.compile(rf"\s*{re.escape(name)}\s*(?::[^=]*)?=")
+    # The last assignment is the one that counts.
+    for number in range(len(lines), 0, -1):
+        if assignment.match(lines[number - 1]):
+            return f"{conf_py}:{number}"
+    return str(conf_py)
+
+
+def _fail(config: Config, name: str, message: str) -> NoReturn:
+    raise HandoutConfigError(_where(config, name), f"{name} = {getattr(config, name)!r}: {message}")
+
+
 def _check_type(config: Config, name: str, types: tuple[type, ...]) -> Any:
     value = getattr(config, name)
     # bool is an int subclass, but True pages is a mistake, not a number.
     if not isinstance(value, types) or (isinstance(value, bool) and bool not in types):
-        wanted = " or ".join("None" if t is type(None) else t.__name__ for t in types)
-        raise ConfigError(f"conf.py: {name} = {value!r}: expected {wanted}")
+        _fail(config, name, "expected " + " or ".join("None" if t is type(None) else t.__name__ for t in types))
     return value
 
 
 def validate(app: Sphinx, config: Config) -> None:
+    """Check every ``handout_*`` value; on the first bad one, report it and stop the build."""
+    try:
+        _SETTINGS[app] = _validated(config)
+    except HandoutConfigError as exc:
+        # Sphinx prints a traceback for any exception raised here; a wrong setting deserves
+        # one line that says where it is and what was expected, and exit status 2.
+        # (No location= here: Sphinx resolves locations through the environment, not made yet.)
+        logger.error("%s: %s", exc.where, exc.message, type="handout", subtype="config")
+        raise SystemExit(2) from None
+
+
+def _validated(config: Config) -> HandoutConfig:
     values = {name: _check_type(config, name, types) for name, _, _, types in _VALUES}
     paper = values["handout_pdf_paper"]
     if paper not in PAPER_SIZES:
-        raise ConfigError(
-            f"conf.py: handout_pdf_paper = {paper!r}: expected one of {', '.join(map(repr, PAPER_SIZES))}"
-        )
+        _fail(config, "handout_pdf_paper", f"expected one of {', '.join(map(repr, PAPER_SIZES))}")
     variant = values["handout_pdf_variant"]
     if variant is not None and variant not in PDF_VARIANTS:
-        raise ConfigError(
-            f"conf.py: handout_pdf_variant = {variant!r}: expected None or one of "
-            f"{', '.join(map(repr, PDF_VARIANTS))}"
-        )
+        _fail(config, "handout_pdf_variant", f"expected None or one of {', '.join(map(repr, PDF_VARIANTS))}")
     if values["handout_pdf_toc_min_pages"] < 0:
-        raise ConfigError("conf.py: handout_pdf_toc_min_pages must be 0 (always) or a positive page count")
+        _fail(config, "handout_pdf_toc_min_pages", "expected 0 (always a contents page) or a page count")
     keywords = values["handout_keywords"]
     if not all(isinstance(k, str) for k in keywords):
-        raise ConfigError(f"conf.py: handout_keywords = {keywords!r}: expected a list of strings")
+        _fail(config, "handout_keywords", "expected a list of strings")
     for name in ("handout_notice", "handout_notice_short"):
         if not values[name].strip():
-            raise ConfigError(f"conf.py: {name} is empty; the research-use notice must be printed")
+            _fail(config, name, "expected text: the research-use notice must be printed")
     filename = values["handout_pdf_filename"] or f"{slugify(config.project)}.pdf"
     if "/" in filename or not filename.endswith(".pdf"):
-        raise ConfigError(f"conf.py: handout_pdf_filename = {filename!r}: expected a file name ending in .pdf")
-    _SETTINGS[app] = HandoutConfig(
+        _fail(config, "handout_pdf_filename", "expected a file name ending in .pdf")
+    return HandoutConfig(
         title=config.project,
         subtitle=values["handout_subtitle"],
         author=config.author,

@@ -8,10 +8,11 @@ import re
 import time
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from docutils import nodes
 from sphinx import addnodes
+from sphinx.builders.html._build_info import BuildInfo
 from sphinx.builders.singlehtml import SingleFileHTMLBuilder
 from sphinx.errors import SphinxError
 from sphinx.locale import __
@@ -50,7 +51,7 @@ class PdfBuilder(SingleFileHTMLBuilder):
     # Remote images are left to our URL fetcher, which refuses them with a warning;
     # Sphinx must not download them itself.
     supported_remote_images = True
-    supported_image_types = ["image/svg+xml", "image/png", "image/gif", "image/jpeg", "image/webp"]
+    supported_image_types: ClassVar[list[str]] = ["image/svg+xml", "image/png", "image/gif", "image/jpeg", "image/webp"]
 
     def init(self) -> None:
         super().init()
@@ -66,15 +67,26 @@ class PdfBuilder(SingleFileHTMLBuilder):
         return  # nothing is scripted on paper
 
     def get_outdated_docs(self) -> str | list[str]:  # type: ignore[override]
-        # Sphinx re-reads and rewrites changed sources on its own; beyond that, render again
-        # only when the PDF is missing or older than our stylesheet (the builder's own input).
+        # Sphinx re-reads and rewrites changed sources on its own. Beyond that, render again only
+        # when the PDF is missing, a print setting changed (the build info hashes the config
+        # values of the "html" category, which ours belong to) or our own theme is newer.
         if not self.pdf_path.exists():
+            return "all documents"
+        try:
+            if BuildInfo.load(self.outdir / ".buildinfo") != self.build_info:
+                return "all documents"
+        except ValueError:
             return "all documents"
         built = self.pdf_path.stat().st_mtime
         inputs = [PRINT_CSS, THEME_DIR / "handout_print" / "layout.html"]
         if any(p.stat().st_mtime > built for p in inputs):
             return "all documents"
         return []
+
+    def copy_assets(self) -> None:
+        # Stylesheets go to WeasyPrint directly and nothing is scripted on paper, so the
+        # site's static files are not needed; images are copied in finish().
+        self.copy_download_files()
 
     def get_output_path(self, page_name: str, /) -> Path:
         if page_name == self.config.root_doc:
@@ -110,18 +122,20 @@ class PdfBuilder(SingleFileHTMLBuilder):
         # The print HTML references images only; stylesheets are handed to WeasyPrint directly,
         # so none of the site's static files, search index or inventory are written here.
         self.copy_image_files()
-        self.copy_download_files()
         if self._rendered_html is not None:
             self.render_pdf(self._rendered_html)
+            self.write_buildinfo()
 
     # -- Rendering ---------------------------------------------------------------------------
 
     def _warn_refused(self, url: str, why: str) -> None:
+        if url in self._refused:
+            return  # WeasyPrint may ask twice for the same resource
         location = self.asset_locations.get(url) or self.asset_locations.get(url.rstrip("/"))
         logger.warning(
             __("not included in the PDF: %s, because %s"),
             url, why, type="handout", subtype="fetch",
-            location=location or self.env.doc2path(self.config.root_doc),
+            location=location or str(self.env.doc2path(self.config.root_doc)),
         )
         self._refused.add(url)
 

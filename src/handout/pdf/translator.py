@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import re
 from urllib.parse import urlsplit
 
 from docutils import nodes
 from sphinx.util.logging import get_node_location
 from sphinx.writers.html5 import HTML5Translator
 
-if TYPE_CHECKING:
-    from sphinx import addnodes
-
-
 TOC_MARKER = "<!--handout-toc-->"
+_RAW_URL = re.compile(r"""(?:src|href|data)\s*=\s*["']([^"']+)["']|url\(\s*["']?([^"')]+)""")
 
 
 class PdfTranslator(HTML5Translator):
@@ -26,15 +23,15 @@ class PdfTranslator(HTML5Translator):
 
     _toc_placed = False
 
-    def visit_start_of_file(self, node: addnodes.start_of_file) -> None:
+    def visit_start_of_file(self, node: nodes.Element) -> None:
         self.docnames.append(node["docname"])
         self.body.append(f'<div id="document-{node["docname"]}" class="handout-chapter">')
 
-    def depart_start_of_file(self, node: addnodes.start_of_file) -> None:
+    def depart_start_of_file(self, node: nodes.Element) -> None:
         self.docnames.pop()
         self.body.append("</div>")
 
-    def visit_compound(self, node: nodes.Element) -> None:
+    def visit_compound(self, node: nodes.compound) -> None:
         # The root document's toctree is where the table of contents goes, after the
         # introduction; the layout template swaps this marker for it.
         if "toctree-wrapper" in node["classes"] and not self._toc_placed and len(self.docnames) == 1:
@@ -52,7 +49,16 @@ class PdfTranslator(HTML5Translator):
             self.builder.asset_locations.setdefault(node["uri"], location)  # type: ignore[attr-defined]
         super().visit_image(node)
 
-    def depart_reference(self, node: nodes.Element) -> None:
+    def visit_raw(self, node: nodes.raw) -> None:
+        # Raw HTML can load files too; note where, for the same reason as images.
+        location = get_node_location(node)
+        if location and "html" in node.get("format", "").split():
+            for match in _RAW_URL.finditer(node.astext()):
+                url = match[1] or match[2]
+                self.builder.asset_locations.setdefault(url, location)  # type: ignore[attr-defined]
+        super().visit_raw(node)
+
+    def depart_reference(self, node: nodes.reference) -> None:
         super().depart_reference(node)
         url = node.get("refuri", "")
         if not _is_external(url):

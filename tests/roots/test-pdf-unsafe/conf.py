@@ -1,0 +1,2 @@
+project = "Unsafe"
+extensions = ["myst_parser", "handout"]

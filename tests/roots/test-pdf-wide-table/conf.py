@@ -1,0 +1,2 @@
+project = "Tiny Course"
+extensions = ["myst_parser", "handout"]
