@@ -32,7 +32,7 @@ templates_path: list[str] = []
 myst_enable_extensions = ["colon_fence", "deflist"]
 myst_heading_anchors = 3
 
-bibtex_bibfiles = ["../bib/references.bib"]
+bibtex_bibfiles = ["bib/references.bib"]
 bibtex_reference_style = "author_year_round"
 bibtex_default_style = "plain_author_year"
 

@@ -23,6 +23,19 @@ def outline_titles(pdf: Path) -> list[Any]:
     return walk(PdfReader(pdf).outline)
 
 
+def chapter_pages(pdf: Path, title: str) -> list[str]:
+    """The text of the pages from the top-level bookmark ``title`` up to the next one."""
+    reader = PdfReader(pdf)
+    starts = [(item.title, reader.get_destination_page_number(item)) for item in reader.outline
+              if not isinstance(item, list)]
+    names = [name for name, _ in starts]
+    assert title in names, f"no bookmark {title!r} in {names}"
+    index = names.index(title)
+    first = starts[index][1]
+    end = starts[index + 1][1] if index + 1 < len(starts) else len(reader.pages)
+    return page_texts(pdf)[first:max(end, first + 1)]
+
+
 def word_boxes(pdf: Path) -> list[tuple[int, float, str, float]]:
     """(page number, page width, word, right edge) for every word, from poppler's ``pdftotext -bbox``."""
     assert shutil.which("pdftotext"), "poppler-utils is missing: run `make system-deps`"
