@@ -47,14 +47,18 @@ AUTHOR_YEAR_FORMAT = "plain_author_year"
 
 def author_year_label(entry: object) -> str:
     """``Raun et al., 1998`` for an entry: the same words the text cites it by."""
+    from pybtex.backends.plaintext import Backend
     from pybtex.markup import LaTeXParser
 
+    # A backend instance, not render_as("text"): that looks the backend up through package
+    # entry points on every call, which cost most of an unchanged rebuild's time.
+    text = Backend()
     persons = entry.persons.get("author") or entry.persons.get("editor") or []  # type: ignore[attr-defined]
-    names = [LaTeXParser(" ".join(p.last_names)).parse().render_as("text") for p in persons]
+    names = [LaTeXParser(" ".join(p.last_names)).parse().render(text) for p in persons[:2]]
     year = entry.fields.get("year", "n.d.")  # type: ignore[attr-defined]
-    if len(names) >= 3:
+    if len(persons) >= 3:
         who = f"{names[0]} et al."
-    elif len(names) == 2:
+    elif len(persons) == 2:
         who = f"{names[0]} and {names[1]}"
     else:
         who = names[0] if names else entry.key  # type: ignore[attr-defined]

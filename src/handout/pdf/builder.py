@@ -22,7 +22,6 @@ from sphinx.util.display import progress_message
 from handout import __version__
 from handout.config import PAPER_SIZES, get_config
 from handout.pdf import THEME_DIR
-from handout.pdf.fetcher import ProjectFileFetcher
 from handout.pdf.translator import PdfTranslator
 
 if TYPE_CHECKING:
@@ -152,6 +151,10 @@ class PdfBuilder(SingleFileHTMLBuilder):
     def render_pdf(self, html_path: Path) -> None:
         from weasyprint import CSS, HTML
         from weasyprint.text.fonts import FontConfiguration
+
+        # Imported here, as WeasyPrint itself is: loading it costs about a second, which every
+        # HTML build would otherwise pay just because this builder is registered.
+        from handout.pdf.fetcher import ProjectFileFetcher
 
         self._refused: set[str] = set()
         fetcher = ProjectFileFetcher([self.srcdir, self.outdir], self._warn_refused)
