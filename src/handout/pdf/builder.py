@@ -54,7 +54,9 @@ class PdfBuilder(SingleFileHTMLBuilder):
 
     def init(self) -> None:
         super().init()
-        self.handout = get_config(self._app)
+        # Sphinx 9 keeps the application in ``_app`` (``app`` is deprecated there); 8.2 has only ``app``.
+        app = getattr(self, "_app", None) or self.app
+        self.handout = get_config(app)
         self.asset_locations: dict[str, str] = {}
         self.pdf_path = Path(self.outdir, self.handout.pdf_filename)
         self._rendered_html: Path | None = None
