@@ -15,7 +15,7 @@ STAMP       := $(VENV)/.installed
 SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-linuxlibertine \
                    fonts-dejavu-core poppler-utils
 
-.PHONY: all html pdf test lint serve bench clean distclean system-deps print-system-packages
+.PHONY: all html pdf test lint serve bench clean distclean system-deps print-system-packages quiz-bank
 
 all: html pdf
 
@@ -63,7 +63,11 @@ serve: $(STAMP) system-deps
 	  $(SOURCES) $(BUILD)/html
 
 bench: $(STAMP) system-deps
-	$(BIN)/python bench/pdf_builders.py
+	$(BIN)/python bench/pdf_builders.py $(BENCHOPTS)
+
+# The question bank from quizzes/ (checked against bib/ and docs/ first); written atomically.
+quiz-bank: $(STAMP)
+	$(BIN)/python -m handout quiz --output $(BUILD)/quiz/bank.json
 
 clean:
 	rm -rf $(BUILD)

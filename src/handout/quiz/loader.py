@@ -131,9 +131,23 @@ def read_yaml(path: Path) -> tuple[Any, Lines]:
         problem = exc.problem or "malformed"
         if "'\\t'" in problem:
             problem = "a tab character where YAML expects spaces (indent with spaces only)"
+        elif problem == "but found another document":
+            problem = "a second document starts here (---); a data file holds one document"
         elif exc.context:
-            problem = f"{problem} ({exc.context})"
+            start = exc.context_mark
+            if start is not None and mark is not None and start.line != mark.line:
+                problem = f"{problem} ({exc.context} that starts at line {start.line + 1})"
+            else:
+                problem = f"{problem} ({exc.context})"
         raise DataErrors([DataError(path, line, f"not valid YAML: {problem}")]) from None
+    except yaml.reader.ReaderError as exc:
+        # Characters YAML refuses (NUL and other controls); the position is an offset into ``text``.
+        line = text[: exc.position].count("\n") + 1
+        raise DataErrors([DataError(path, line, f"not valid YAML: invisible character U+{exc.character:04X} is "
+                                                "not allowed; remove it")]) from None
+    except RecursionError:
+        raise DataErrors([DataError(path, 1, "not valid YAML: nested too deeply (quiz data is only a few levels "
+                                             "deep)")]) from None
     except yaml.YAMLError as exc:
         raise DataErrors([DataError(path, 1, f"not valid YAML: {exc}")]) from None
     if node is None:
@@ -231,11 +245,16 @@ def _explain(error: ValidationError, lines: Lines) -> Iterator[DataError]:
             allowed = list(schema_here.get("properties", {}))
             for key in (k for k in value if k not in allowed):
                 close = difflib.get_close_matches(key, allowed, n=1)
-                hint = f"did you mean '{close[0]}'? " if close else ""
-                yield lines.error((*path, key), f"unknown field '{key}'; {hint}(fields here: {', '.join(allowed)})")
+                hint = f"; did you mean '{close[0]}'?" if close else ""
+                yield lines.error((*path, key), f"unknown field '{key}'{hint} (fields here: {', '.join(allowed)})")
         case "required":
-            for key in (k for k in expected if k not in value):
+            # A misspelt field is one mistake: "unknown field 'sectoin'; did you mean 'section'?" says it all.
+            allowed = list(schema_here.get("properties", {}))
+            misspelt = {m for k in value if k not in allowed for m in difflib.get_close_matches(k, allowed, n=1)}
+            for key in (k for k in expected if k not in value and k not in misspelt):
                 yield lines.error(path, f"missing field '{key}'")
+        case "type" if not path:
+            yield lines.error(path, f"the file should hold {FILES[lines.path.stem]}, not {_kind(value)}")
         case "type":
             words = _TYPE_WORDS.get(str(expected), str(expected))
             yield lines.error(path, f"{field} should be {words}, not {_kind(value)}")
@@ -267,6 +286,11 @@ def _entries(raw: Mapping[str, tuple[Any, Lines]], name: str) -> Iterator[tuple[
         for i, entry in enumerate(doc):
             if isinstance(entry, dict):
                 yield i, entry, lines
+
+
+def _list(value: Any) -> list[Any]:
+    """``value`` if it is a list; the schema has already reported it otherwise."""
+    return value if isinstance(value, list) else []
 
 
 def bib_keys(bibfile: Path) -> set[str]:
@@ -304,7 +328,7 @@ def cross_check(folder: Path, raw: Mapping[str, tuple[Any, Lines]], bibfile: Pat
 
     names: dict[str, int] = {}
     for i, entry, lines in _entries(raw, "glossary"):
-        for j, name in enumerate([entry.get("term"), *(entry.get("aliases") or [])]):
+        for j, name in enumerate([entry.get("term"), *_list(entry.get("aliases"))]):
             if not isinstance(name, str):
                 continue
             where = (i, "term") if j == 0 else (i, "aliases", j - 1)
@@ -328,9 +352,11 @@ def cross_check(folder: Path, raw: Mapping[str, tuple[Any, Lines]], bibfile: Pat
                 hint = f"; did you mean '{close[0]}'?" if close else f" (keys there: {', '.join(sorted(keys))})"
                 yield lines.error((*path, k), f"citation key '{key}' is not in {bibfile}{hint}")
 
+    section_pattern = re.compile(schema()["$defs"]["section"]["pattern"])
+
     def section_errors(lines: Lines, path: Path_, section: Any) -> Iterator[DataError]:
-        if docs is None or not isinstance(section, str):
-            return
+        if docs is None or not isinstance(section, str) or not section_pattern.search(section):
+            return  # the schema has reported a malformed section already
         page, _, anchor = section.partition("#")
         source = next((docs / f"{page}{ext}" for ext in (".md", ".rst") if (docs / f"{page}{ext}").is_file()), None)
         if source is None:
@@ -346,11 +372,11 @@ def cross_check(folder: Path, raw: Mapping[str, tuple[Any, Lines]], bibfile: Pat
             yield from section_errors(lines, (i, "section"), entry.get("section"))
     for i, entry, lines in _entries(raw, "compounds"):
         yield from section_errors(lines, (i, "section"), entry.get("section"))
-        for k, family in enumerate(entry.get("families") or []):
+        for k, family in enumerate(_list(entry.get("families"))):
             if isinstance(family, str) and family not in families and raw.get("families"):
                 yield lines.error((i, "families", k), f"family '{family}' does not exist; known families: {known}")
         seen: dict[str, int] = {}
-        for k, finding in enumerate(entry.get("findings") or []):
+        for k, finding in enumerate(_list(entry.get("findings"))):
             if not isinstance(finding, dict):
                 continue
             yield from cite_errors(lines, (i, "findings", k, "cite"), finding.get("cite"))
