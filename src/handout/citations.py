@@ -47,6 +47,9 @@ AUTHOR_YEAR_FORMAT = "plain_author_year"
 
 def author_year_label(entry: object) -> str:
     """``Raun et al., 1998`` for an entry: the same words the text cites it by."""
+    import codecs
+
+    import latexcodec  # noqa: F401  (registers the "ulatex" codec)
     from pybtex.backends.plaintext import Backend
     from pybtex.markup import LaTeXParser
 
@@ -54,7 +57,9 @@ def author_year_label(entry: object) -> str:
     # entry points on every call, which cost most of an unchanged rebuild's time.
     text = Backend()
     persons = entry.persons.get("author") or entry.persons.get("editor") or []  # type: ignore[attr-defined]
-    names = [LaTeXParser(" ".join(p.last_names)).parse().render(text) for p in persons[:2]]
+    # latexcodec (a pybtex dependency) turns accents such as Schl\"unzen into text; the parser then
+    # drops the braces that protect capitals.
+    names = [LaTeXParser(codecs.decode(" ".join(p.last_names), "ulatex")).parse().render(text) for p in persons[:2]]
     year = entry.fields.get("year", "n.d.")  # type: ignore[attr-defined]
     if len(persons) >= 3:
         who = f"{names[0]} et al."
