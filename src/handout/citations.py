@@ -7,7 +7,7 @@ so the round variant is registered under its own name for ``bibtex_reference_sty
 from __future__ import annotations
 
 import dataclasses
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -59,7 +59,9 @@ def author_year_label(entry: object) -> str:
     persons = entry.persons.get("author") or entry.persons.get("editor") or []  # type: ignore[attr-defined]
     # latexcodec (a pybtex dependency) turns accents such as Schl\"unzen into text; the parser then
     # drops the braces that protect capitals.
-    names = [LaTeXParser(codecs.decode(" ".join(p.last_names), "ulatex")).parse().render(text) for p in persons[:2]]
+    # (typeshed only types str -> str decoding for a few codecs, hence the Any.)
+    latex: Any = [" ".join(p.last_names) for p in persons[:2]]
+    names = [LaTeXParser(codecs.decode(name, "ulatex")).parse().render(text) for name in latex]
     year = entry.fields.get("year", "n.d.")  # type: ignore[attr-defined]
     if len(persons) >= 3:
         who = f"{names[0]} et al."
