@@ -122,10 +122,15 @@ def write_atomically(path: Path, text: str) -> None:
         raise
 
 
-def _describe(value: Any) -> str:
-    if isinstance(value, Mapping):
-        return ", ".join(f"{k}: {v}" for k, v in value.items())
-    return str(value)
+def _describe(coverage: Mapping[str, Any]) -> str:
+    """The coverage report in words: what no question tests, and how questions spread."""
+    untested = [*coverage.get("untested_terms", ()), *coverage.get("untested_compounds", ())]
+    lines = [f"not tested: {', '.join(map(str, untested))}" if untested else "every term and compound is tested"]
+    for name, counts in (("per family", coverage.get("questions_per_family")),
+                         ("per kind", coverage.get("questions_per_kind"))):
+        if isinstance(counts, Mapping) and counts:
+            lines.append(f"questions {name}: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+    return "\n".join(lines)
 
 
 def quiz(args: argparse.Namespace) -> int:
@@ -134,7 +139,7 @@ def quiz(args: argparse.Namespace) -> int:
 
     if args.kinds and not args.check:
         # A typo in --kinds is a usage error: say so before reading any data.
-        from handout.quiz.generator import KINDS  # type: ignore[import-not-found, unused-ignore]
+        from handout.quiz.generator import KINDS
 
         _check_kinds(args.kinds, list(KINDS))
     if not args.docs.is_dir():
@@ -152,8 +157,8 @@ def quiz(args: argparse.Namespace) -> int:
         return 0
 
     # Imported here, not at the top: `--check` works without the generator and stays quick.
-    import handout.quiz.bib as bib  # type: ignore[import-not-found, unused-ignore]
-    import handout.quiz.generator as generator  # type: ignore[import-not-found, unused-ignore]
+    import handout.quiz.bib as bib
+    import handout.quiz.generator as generator
 
     form = generator.generate(data, seed=args.seed, count=args.count, kinds=args.kinds,
                               citations=bib.cite_labels(args.bib))
@@ -169,8 +174,7 @@ def quiz(args: argparse.Namespace) -> int:
         print(f"note: {note}", file=sys.stderr)
     questions = bank.get("questions", ()) if isinstance(bank, Mapping) else ()
     summary = f"wrote {_shown(args.output)}: {len(questions)} questions (seed {args.seed})"
-    coverage = _describe(form.coverage)
-    print(f"{summary}; coverage: {coverage}" if coverage else summary, file=sys.stderr)
+    print(f"{summary}\n{_describe(form.coverage)}", file=sys.stderr)
     return 0
 
 
