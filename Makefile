@@ -11,11 +11,15 @@ SPHINXOPTS  ?= -W --keep-going -n
 SPHINX      := $(BIN)/sphinx-build -c . $(SPHINXOPTS)
 STAMP       := $(VENV)/.installed
 # Pango for WeasyPrint, HarfBuzz for font subsetting, the Libertine/Biolinum type family
-# (Latin and Greek), DejaVu as fallback, poppler-utils for the tests that look at pages.
+# (Latin and Greek), DejaVu as fallback, poppler-utils for the tests that look at pages,
+# Chromium for the quiz's browser tests (Playwright drives it; it never downloads a browser).
 SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-linuxlibertine \
-                   fonts-dejavu-core poppler-utils
+                   fonts-dejavu-core poppler-utils chromium
+# axe-core for the quiz's accessibility checks, installed from tests/browser/package-lock.json.
+BROWSER_DIR := tests/browser
+AXE         := $(BROWSER_DIR)/node_modules/axe-core/axe.min.js
 
-.PHONY: all html pdf test lint serve bench clean distclean system-deps print-system-packages quiz-bank
+.PHONY: all html pdf test lint serve bench clean distclean system-deps print-system-packages quiz-bank browser-deps
 
 all: html pdf
 
@@ -45,6 +49,15 @@ system-deps:
 print-system-packages:
 	@echo $(SYSTEM_PACKAGES)
 
+# npm ci again whenever the lock file changes; without npm, stop and say what to install.
+$(AXE): $(BROWSER_DIR)/package.json $(BROWSER_DIR)/package-lock.json
+	@command -v npm >/dev/null || { echo "npm is missing: the quiz's browser tests need axe-core from the npm registry."; \
+	  echo "Install Node.js with npm (on Debian:  sudo apt-get install -y nodejs npm), then run make test again."; exit 1; }
+	npm ci --prefix $(BROWSER_DIR) --no-audit --no-fund --loglevel=error
+	touch $@
+
+browser-deps: $(AXE)
+
 html: $(STAMP) system-deps
 	$(SPHINX) -b html -d $(BUILD)/doctrees/html $(SOURCES) $(BUILD)/html
 
@@ -55,7 +68,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check src tests bench conf.py
 	$(BIN)/mypy
 
-test: $(STAMP) system-deps lint
+test: $(STAMP) system-deps browser-deps lint
 	$(BIN)/python -m pytest
 
 serve: $(STAMP) system-deps

@@ -50,5 +50,8 @@ handout_pdf_paper = "A4"
 html_theme = "furo"
 html_title = project
 html_theme_options = {"announcement": handout_notice}
+# Paths are relative to this file; the sources live in docs/.
+html_static_path = ["docs/_static"]
+html_css_files = ["site.css"]
 html_last_updated_fmt = None
 html_show_sourcelink = False

@@ -19,16 +19,20 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     from handout.citations import setup_citations
     from handout.config import setup_config
     from handout.pdf import setup_pdf
+    from handout.quiz.sphinx import setup_quiz
 
     setup_config(app)
     setup_citations(app)
     setup_pdf(app)
+    setup_quiz(app)
     return {
         "version": __version__,
         # Bump when the data this extension keeps in the environment changes shape.
-        "env_version": 1,
-        # Nothing is kept in the environment yet, and the PDF builder renders once in
-        # the main process, so both phases are safe to run in parallel.
+        "env_version": 2,
+        # Reading: the quiz domain merges what parallel readers recorded (quizzes, answer-key
+        # pages, data used, data loaded) and glossary terms go through the std domain. Writing:
+        # the answer key is filled by a post-transform in the main process, visitors are pure,
+        # and the PDF builder renders once in the main process.
         "parallel_read_safe": True,
         "parallel_write_safe": True,
     }

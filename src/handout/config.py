@@ -50,10 +50,16 @@ class HandoutConfig:
     pdf_variant: str | None
     toc_min_pages: int
     pdf_filename: str
+    #: The quiz data folder, absolute (``handout_quiz_data`` is relative to the configuration folder).
+    quiz_data: Path
+    #: Whether the answer-key page carries the key (False: a student edition, the page says it is left out).
+    quiz_answer_key: bool
+    #: The seed of every quiz that sets none itself.
+    quiz_seed: int
 
 
 # (name, default, rebuild, types): the single list both declaration and validation read.
-_VALUES: tuple[tuple[str, Any, Literal["html"], tuple[type, ...]], ...] = (
+_VALUES: tuple[tuple[str, Any, Literal["html", "env"], tuple[type, ...]], ...] = (
     # "html": output-only settings; the pdf builder renders again when one changes, nothing is re-read.
     ("handout_subtitle", "", "html", (str,)),
     ("handout_notice", DEFAULT_NOTICE, "html", (str,)),
@@ -63,6 +69,11 @@ _VALUES: tuple[tuple[str, Any, Literal["html"], tuple[type, ...]], ...] = (
     ("handout_pdf_variant", "pdf/ua-1", "html", (str, type(None))),
     ("handout_pdf_toc_min_pages", 6, "html", (int,)),
     ("handout_pdf_filename", "", "html", (str,)),
+    # "env": the quiz data and the default seed shape the doctrees, so pages are read again.
+    ("handout_quiz_data", "quizzes", "env", (str,)),
+    ("handout_quiz_seed", 0, "env", (int,)),
+    # Filled in when pages are written (the answer-key page), so only output is redone.
+    ("handout_quiz_answer_key", True, "html", (bool,)),
 )
 
 _SETTINGS: weakref.WeakKeyDictionary[Sphinx, HandoutConfig] = weakref.WeakKeyDictionary()
@@ -115,7 +126,7 @@ def _check_type(config: Config, name: str, types: tuple[type, ...]) -> Any:
 def validate(app: Sphinx, config: Config) -> None:
     """Check every ``handout_*`` value; on the first bad one, report it and stop the build."""
     try:
-        _SETTINGS[app] = _validated(config)
+        _SETTINGS[app] = _validated(config, Path(app.confdir))
     except HandoutConfigError as exc:
         # Sphinx prints a traceback for any exception raised here; a wrong setting deserves
         # one line that says where it is and what was expected, and exit status 2.
@@ -124,7 +135,7 @@ def validate(app: Sphinx, config: Config) -> None:
         raise SystemExit(2) from None
 
 
-def _validated(config: Config) -> HandoutConfig:
+def _validated(config: Config, confdir: Path) -> HandoutConfig:
     values = {name: _check_type(config, name, types) for name, _, _, types in _VALUES}
     paper = values["handout_pdf_paper"]
     if paper not in PAPER_SIZES:
@@ -143,6 +154,10 @@ def _validated(config: Config) -> HandoutConfig:
     filename = values["handout_pdf_filename"] or f"{slugify(config.project)}.pdf"
     if "/" in filename or not filename.endswith(".pdf"):
         _fail(config, "handout_pdf_filename", "expected a file name ending in .pdf")
+    if not values["handout_quiz_data"].strip():
+        _fail(config, "handout_quiz_data", "expected a folder, relative to the configuration folder")
+    if values["handout_quiz_seed"] < 0:
+        _fail(config, "handout_quiz_seed", "expected a whole number, 0 or more")
     return HandoutConfig(
         title=config.project,
         subtitle=values["handout_subtitle"],
@@ -154,6 +169,9 @@ def _validated(config: Config) -> HandoutConfig:
         pdf_variant=variant,
         toc_min_pages=values["handout_pdf_toc_min_pages"],
         pdf_filename=filename,
+        quiz_data=(confdir / values["handout_quiz_data"]).resolve(),
+        quiz_answer_key=values["handout_quiz_answer_key"],
+        quiz_seed=values["handout_quiz_seed"],
     )
 
 
