@@ -96,3 +96,8 @@ def test_internal_links_are_clickable(handout_pdf: Path) -> None:
             if annot.get("/Subtype") == "/Link" and ("/Dest" in annot or annot.get("/A", {}).get("/S") == "/GoTo"):
                 internal += 1
     assert internal >= 10
+
+
+def test_file_stays_small_enough_to_mail(handout_pdf: Path) -> None:
+    # A dotted rule in the contents once made two pages weigh 1 MB (WeasyPrint draws every dot).
+    assert handout_pdf.stat().st_size < 500_000, f"{handout_pdf.stat().st_size:,} bytes"
