@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 
 from handout.citations import author_year_label
@@ -14,7 +15,14 @@ def cite_labels(bibfile: Path) -> dict[str, str]:
     extension labels the bibliography with, so a question's rationale cites a study by the words the
     handout's text uses. Keys keep the spelling of the file.
     """
+    # The loader (which keys exist) and the renderers (how to label them) both ask; parse once per
+    # version of the file.
+    return dict(_labels(str(bibfile.resolve()), bibfile.stat().st_mtime_ns))
+
+
+@lru_cache(maxsize=16)
+def _labels(path: str, mtime_ns: int) -> dict[str, str]:
     from pybtex.database import parse_file
 
-    data = parse_file(str(bibfile), bib_format="bibtex")
+    data = parse_file(path, bib_format="bibtex")
     return {str(key): author_year_label(entry) for key, entry in data.entries.items()}

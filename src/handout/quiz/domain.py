@@ -15,6 +15,7 @@ the docs section it reviews, by page and MyST heading anchor, and reads "Review:
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable, Iterator, Set
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -100,15 +101,12 @@ def load_source(folder: Path, bibs: tuple[Path, ...]) -> Source:
     labels: dict[str, str] = {}
     errors: list[DataError] = []
     for bib in bibs:
-        try:
+        # A file that cannot be read is reported by the loader below (and by the bibtex extension).
+        with contextlib.suppress(Exception):
             labels.update(cite_labels(bib))
-        except Exception as exc:  # pybtex's errors: the bibtex extension reports the file itself
-            errors.append(DataError(bib, 1, f"cannot read citation labels: {exc}"))
     data: QuizData | None = None
     try:
-        # One BibTeX file: the loader checks every key against it. Several: the bibtex extension
-        # reports an unknown key where it is cited.
-        data = load_quiz_data(folder, bibs[0] if len(bibs) == 1 else None, None)
+        data = load_quiz_data(folder, bibs or None, None)
     except DataErrors as exc:
         errors += exc.errors
     return Source(folder=folder, stamps=stamps, data=data, errors=tuple(errors), labels=labels, files=files,

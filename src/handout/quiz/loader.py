@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 import json
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -59,10 +59,11 @@ def schema() -> dict[str, Any]:
     return dict(json.loads(text))
 
 
-def load_quiz_data(folder: Path, bibfile: Path | None = None, docs: Path | None = None) -> QuizData:
+def load_quiz_data(folder: Path, bibfile: Path | Sequence[Path] | None = None, docs: Path | None = None) -> QuizData:
     """Load and check one data folder; raises :class:`DataErrors` listing every problem.
 
-    ``bibfile`` and ``docs`` turn on the checks of citation keys and section references.
+    ``bibfile`` (one BibTeX file or several) and ``docs`` turn on the checks of citation keys and
+    section references.
     """
     errors: list[DataError] = []
     raw: dict[str, tuple[Any, Lines]] = {}
@@ -293,11 +294,23 @@ def _list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else []
 
 
-def bib_keys(bibfile: Path) -> set[str]:
-    """Entry keys of a BibTeX file; a regex is enough to know which keys exist."""
-    text = bibfile.read_text(encoding="utf-8", errors="replace")
-    return {key for kind, key in re.findall(r"@(\w+)\s*[{(]\s*([^,\s]+)\s*,", text)
-            if kind.lower() not in {"comment", "string", "preamble"}}
+def bib_keys(bibfiles: Sequence[Path]) -> tuple[set[str] | None, list[DataError]]:
+    """Entry keys of the BibTeX files, read by the same parser that labels them (``None``: no files)."""
+    from handout.quiz.bib import cite_labels
+
+    if not bibfiles:
+        return None, []
+    keys: set[str] = set()
+    problems = []
+    for bib in bibfiles:
+        if not bib.is_file():
+            problems.append(DataError(bib, 1, "no such file; expected the BibTeX file the citation keys come from"))
+            continue
+        try:
+            keys.update(cite_labels(bib))
+        except Exception as exc:  # pybtex raises its own error types, with a line where it knows one
+            problems.append(DataError(bib, getattr(exc, "lineno", None) or 1, f"cannot be read as BibTeX: {exc}"))
+    return (None if problems else keys), problems
 
 
 def headings(page: Path) -> set[str]:
@@ -311,7 +324,7 @@ def headings(page: Path) -> set[str]:
     return anchors
 
 
-def cross_check(folder: Path, raw: Mapping[str, tuple[Any, Lines]], bibfile: Path | None,
+def cross_check(folder: Path, raw: Mapping[str, tuple[Any, Lines]], bibfile: Path | Sequence[Path] | None,
                 docs: Path | None) -> Iterator[DataError]:
     def duplicates(name: str, key: str, path: tuple[str, ...] = ()) -> Iterator[DataError]:
         first: dict[str, int] = {}
@@ -339,9 +352,10 @@ def cross_check(folder: Path, raw: Mapping[str, tuple[Any, Lines]], bibfile: Pat
 
     families = [e.get("id") for _, e, _ in _entries(raw, "families")]
     known = ", ".join(f for f in families if isinstance(f, str)) or "none"
-    keys = bib_keys(bibfile) if bibfile is not None and bibfile.is_file() else None
-    if bibfile is not None and keys is None:
-        yield DataError(bibfile, 1, "no such file; expected the BibTeX file the citation keys come from")
+    bibfiles = (bibfile,) if isinstance(bibfile, Path) else tuple(bibfile or ())
+    keys, problems = bib_keys(bibfiles)
+    yield from problems
+    bib_names = " or ".join(map(str, bibfiles))
 
     def cite_errors(lines: Lines, path: Path_, cite: Any) -> Iterator[DataError]:
         if keys is None or not isinstance(cite, list):
@@ -350,7 +364,7 @@ def cross_check(folder: Path, raw: Mapping[str, tuple[Any, Lines]], bibfile: Pat
             if isinstance(key, str) and key not in keys:
                 close = difflib.get_close_matches(key, sorted(keys), n=1)
                 hint = f"; did you mean '{close[0]}'?" if close else f" (keys there: {', '.join(sorted(keys))})"
-                yield lines.error((*path, k), f"citation key '{key}' is not in {bibfile}{hint}")
+                yield lines.error((*path, k), f"citation key '{key}' is not in {bib_names}{hint}")
 
     section_pattern = re.compile(schema()["$defs"]["section"]["pattern"])
 
