@@ -4,6 +4,7 @@ one real build of the handout per test session (HTML and PDF), read back as a us
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -22,6 +23,13 @@ EPOCH = "1700000000"
 @pytest.fixture(scope="session")
 def rootdir() -> Path:
     return Path(__file__).resolve().parent / "roots"
+
+
+def copy_root(tmp_path: Path, name: str) -> Path:
+    """A private copy of ``tests/roots/<name>`` for a test that edits or builds it by hand."""
+    src = tmp_path / "src"
+    shutil.copytree(Path(__file__).resolve().parent / "roots" / name, src)
+    return src
 
 
 @dataclass

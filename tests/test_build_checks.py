@@ -3,18 +3,15 @@ build with nothing changed rebuilds nothing; a parallel build gives the same res
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
-from conftest import PROJECT, sphinx_build
+from conftest import PROJECT, copy_root, sphinx_build
 
 
 @pytest.fixture
-def project(tmp_path: Path, rootdir: Path) -> Path:
-    src = tmp_path / "src"
-    shutil.copytree(rootdir / "test-pdf", src)
-    return src
+def project(tmp_path: Path) -> Path:
+    return copy_root(tmp_path, "test-pdf")
 
 
 def append_line(path: Path, line: str) -> int:

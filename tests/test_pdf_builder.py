@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import pytest
-from conftest import EPOCH, sphinx_build
+from conftest import EPOCH, copy_root, sphinx_build
 from pdfread import ink_fraction, outline_titles, page_texts, word_boxes
 from pypdf import PdfReader
 from sphinx.testing.util import SphinxTestApp
@@ -114,10 +113,8 @@ def test_wide_table_stays_on_the_page(built: Path) -> None:
 
 
 @pytest.fixture
-def unsafe_root(tmp_path: Path, rootdir: Path) -> Path:
-    src = tmp_path / "src"
-    shutil.copytree(rootdir / "test-pdf-unsafe", src)
-    return src
+def unsafe_root(tmp_path: Path) -> Path:
+    return copy_root(tmp_path, "test-pdf-unsafe")
 
 
 def test_remote_and_outside_files_are_refused(unsafe_root: Path, tmp_path: Path) -> None:
@@ -166,9 +163,8 @@ def test_unchanged_sources_do_not_render_again(rootdir: Path, tmp_path: Path) ->
         ('handout_notice = "  "', "conf.py:15: handout_notice = '  ': expected text"),
     ],
 )
-def test_bad_configuration_is_a_clear_error(rootdir: Path, tmp_path: Path, setting: str, message: str) -> None:
-    src = tmp_path / "src"
-    shutil.copytree(rootdir / "test-pdf", src)
+def test_bad_configuration_is_a_clear_error(tmp_path: Path, setting: str, message: str) -> None:
+    src = copy_root(tmp_path, "test-pdf")
     conf = src / "conf.py"
     lines = conf.read_text().splitlines()
     conf.write_text("\n".join([*lines, *[""] * (14 - len(lines)), setting, ""]))

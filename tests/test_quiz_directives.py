@@ -7,13 +7,12 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import time
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup, Tag
-from conftest import sphinx_build
+from conftest import copy_root, sphinx_build
 from sphinx.testing.util import SphinxTestApp
 
 from handout.quiz.bib import cite_labels
@@ -217,14 +216,12 @@ def test_one_rebuild_follows_a_data_change(app: SphinxTestApp) -> None:
     assert str(page(app, "glossary").select_one("dl.glossary")) == str(glossary_before)
 
 
-def copy_root(tmp_path: Path, name: str = "test-quiz") -> Path:
-    src = tmp_path / "src"
-    shutil.copytree(ROOTS / name, src)
-    return src
+def quiz_root(tmp_path: Path, name: str = "test-quiz") -> Path:
+    return copy_root(tmp_path, name)
 
 
 def test_bad_data_fails_the_build_with_file_and_line(tmp_path: Path) -> None:
-    src = copy_root(tmp_path)
+    src = quiz_root(tmp_path)
     compounds = src / "data" / "compounds.yaml"
     lines = compounds.read_text(encoding="utf-8").splitlines()
     number = next(i for i, line in enumerate(lines, 1) if "families: [percussion]" in line)
@@ -238,7 +235,7 @@ def test_bad_data_fails_the_build_with_file_and_line(tmp_path: Path) -> None:
 
 
 def test_unknown_section_is_reported_where_the_data_says_it(tmp_path: Path) -> None:
-    src = copy_root(tmp_path)
+    src = quiz_root(tmp_path)
     families = src / "data" / "families.yaml"
     text = families.read_text(encoding="utf-8").replace("families#percussion", "families#drums")
     families.write_text(text, encoding="utf-8")
