@@ -57,6 +57,13 @@ class PdfBuilder(SingleFileHTMLBuilder):
         # Sphinx 9 keeps the application in ``_app`` (``app`` is deprecated there); 8.2 has only ``app``.
         app = getattr(self, "_app", None) or self.app
         self.handout = get_config(app)
+        # Sphinx looks visitors up under the builder's name and, once any extension registers pdf=
+        # visitors, never falls back to those of its format: nodes registered for html alone (MyST's,
+        # other extensions') keep their html visitors here, since this builder writes HTML too.
+        table = app.registry.translation_handlers
+        pdf = table.setdefault(self.name, {})
+        for node, visitors in table.get("html", {}).items():
+            pdf.setdefault(node, visitors)
         self.asset_locations: dict[str, str] = {}
         self.pdf_path = Path(self.outdir, self.handout.pdf_filename)
         self._rendered_html: Path | None = None

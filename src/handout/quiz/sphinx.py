@@ -52,14 +52,7 @@ def builder_inited(app: Sphinx) -> None:
     domain.settings.update(folder=str(settings.quiz_data), confdir=str(Path(app.confdir).resolve()),
                            seed=settings.quiz_seed)
     builder = app.builder
-    if builder.name == "pdf":
-        # Registering pdf visitors makes Sphinx look visitors up under "pdf" only; the pdf builder
-        # writes HTML, so every node registered for html alone keeps its html visitors.
-        table = app.registry.translation_handlers
-        pdf = table.setdefault("pdf", {})
-        for name, pair in table.get("html", {}).items():
-            pdf.setdefault(name, pair)
-    elif builder.format == "html":
+    if builder.format == "html" and builder.name != "pdf":
         static = str(STATIC)
         if static not in app.config.html_static_path:
             app.config.html_static_path = [*app.config.html_static_path, static]
