@@ -1,0 +1,52 @@
+"""Versions the classroom tests export and read back: the handout's own, and one written to break
+exporters (every kind, and the characters each format must escape)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from handout.quiz import bib, generator
+from handout.quiz.generator import Question
+from handout.quiz.loader import load_quiz_data
+from handout.quiz.versions import Version, make_versions
+
+PROJECT = Path(__file__).resolve().parent.parent
+
+# Characters GIFT, XML, CSV and spreadsheets treat specially, plus Greek and other non-ASCII letters.
+NASTY = 'Q&A <b>not bold</b> "quoted" \'single\' {braces} a:b ~tilde =eq #hash back\\slash α-β γ naïve Ωmega'
+
+
+def seed_versions(count: int = 3, seed: int = 0) -> tuple[Version, ...]:
+    """The versions ``make quiz`` makes from the project's own data."""
+    bibfile = PROJECT / "bib" / "references.bib"
+    data = load_quiz_data(PROJECT / "quizzes", bibfile=bibfile, docs=PROJECT / "docs")
+    labels = bib.cite_labels(bibfile)
+    form = generator.generate(data, seed=seed, citations=labels)
+    return make_versions(form, count, citations=labels)
+
+
+def nasty_version() -> Version:
+    """One question of every shape, every text full of characters that need escaping."""
+    def q(**kw: object) -> Question:
+        base: dict[str, object] = dict(rationale=f"Because {NASTY} (Smith & Jones, 2001).", cite=("smith2001",),
+                                       section="page#part", draws_on=("x",))
+        base.update(kw)
+        return Question(**base)  # type: ignore[arg-type]
+
+    questions = (
+        q(id="term-definition:alpha", kind="term-definition", stem=f"What does “{NASTY}” mean?",
+          options=(f"One: {NASTY}", "Two {x} = y", "Three ~ four", "Five # six"), correct=(2,)),
+        q(id="definition-term:beta", kind="definition-term", stem="Which term: a <tag> & an {object}?",
+          options=("β-blocker", "Ghrelin: the \"hunger\" hormone", "C:\\path", "a = b"), correct=(0,)),
+        q(id="true-false:term-definition:gamma:delta", kind="true-false", stem=f"“γ” means: {NASTY}",
+          options=("True", "False"), correct=(1,)),
+        q(id="fill-blank:epsilon", kind="fill-blank", stem=f"_____ : {NASTY}", options=(), correct=(),
+          accept=("Ipamorelin", "ipamorelin {x}")),
+        q(id="matching:a:b:c", kind="matching", stem="Match the compounds to their families: α & β.",
+          options=("GHRH-receptor agonists", "Ghrelin-receptor (GHS-R) agonists"), correct=(0, 1, 1),
+          prompts=("CJC-1295", "Ipamorelin <i>", "MK-677 {ibutamoren}")),
+        q(id="finding-study:x:y:smith2001", kind="finding-study", stem="Which study: 50% & more?",
+          options=("Smith & Jones, 2001", "Müller et al., 1999", "Ødegaard, 2010"), correct=(0,)),
+    )
+    return Version(title="Tests: α & <β> {quiz}", code="B", seed=7, questions=questions,
+                   citations={"smith2001": "Smith & Jones, 2001"})
