@@ -19,9 +19,9 @@ SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-li
 BROWSER_DIR := tests/browser
 AXE         := $(BROWSER_DIR)/node_modules/axe-core/axe.min.js
 
-.PHONY: all html pdf test lint serve bench clean distclean system-deps print-system-packages quiz-bank browser-deps
+.PHONY: all html pdf quiz test lint serve bench clean distclean system-deps print-system-packages quiz-bank browser-deps
 
-all: html pdf
+all: html pdf quiz
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -63,6 +63,11 @@ html: $(STAMP) system-deps
 
 pdf: $(STAMP) system-deps
 	$(SPHINX) -b pdf -d $(BUILD)/doctrees/pdf $(SOURCES) $(BUILD)/pdf
+
+# The class quiz: versions A, B, C... as student sheets and answer keys (PDF), projector pages and
+# the exports for Moodle, Canvas/QTI, Kahoot, Anki and CSV; see _build/quiz/index.html.
+quiz: $(STAMP) system-deps
+	$(SPHINX) -b quiz -d $(BUILD)/doctrees/quiz $(SOURCES) $(BUILD)/quiz
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench conf.py

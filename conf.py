@@ -44,6 +44,10 @@ handout_notice = (
 )
 handout_keywords = ["secretagogue", "growth hormone", "ghrelin receptor", "GHRH receptor", "peptides"]
 handout_pdf_paper = "A4"
+# The class quiz (`make quiz`): three versions of twenty questions, 30 seconds each on the projector.
+handout_quiz_versions = 3
+handout_quiz_questions = 20
+handout_quiz_time_limit = 30
 
 # -- HTML --------------------------------------------------------------------
 # Furo: maintained, accessible, self-hosts all its assets (no web fonts or CDN scripts).

@@ -19,12 +19,14 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     from handout.citations import setup_citations
     from handout.config import setup_config
     from handout.pdf import setup_pdf
+    from handout.quiz.classroom import setup_classroom
     from handout.quiz.sphinx import setup_quiz
 
     setup_config(app)
     setup_citations(app)
     setup_pdf(app)
     setup_quiz(app)
+    setup_classroom(app)
     return {
         "version": __version__,
         # Bump when the data this extension keeps in the environment changes shape.

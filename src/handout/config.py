@@ -56,6 +56,14 @@ class HandoutConfig:
     quiz_answer_key: bool
     #: The seed of every quiz that sets none itself.
     quiz_seed: int
+    #: How many versions (A, B, ...) the classroom builder makes of the class quiz.
+    quiz_versions: int
+    #: Questions on the class quiz; None asks every fact of the data once.
+    quiz_questions: int | None
+    #: Seconds per question: the projector's countdown and Kahoot's time limit.
+    quiz_time_limit: int
+    #: Whether the projector page starts the countdown on each question by itself.
+    quiz_countdown: bool
 
 
 # (name, default, rebuild, types): the single list both declaration and validation read.
@@ -74,7 +82,17 @@ _VALUES: tuple[tuple[str, Any, Literal["html", "env"], tuple[type, ...]], ...] =
     ("handout_quiz_seed", 0, "env", (int,)),
     # Filled in when pages are written (the answer-key page), so only output is redone.
     ("handout_quiz_answer_key", True, "html", (bool,)),
+    # The classroom builder (`make quiz`) only: it reads them when it writes, nothing is re-read.
+    ("handout_quiz_versions", 3, "html", (int,)),
+    ("handout_quiz_questions", None, "html", (int, type(None))),
+    ("handout_quiz_time_limit", 30, "html", (int,)),
+    ("handout_quiz_countdown", True, "html", (bool,)),
 )
+
+#: The time limits Kahoot's spreadsheet import accepts, in seconds; the projector uses the same value.
+TIME_LIMITS = (5, 10, 20, 30, 60, 90, 120, 240)
+#: Versions are lettered A to Z.
+MAX_VERSIONS = 26
 
 _SETTINGS: weakref.WeakKeyDictionary[Sphinx, HandoutConfig] = weakref.WeakKeyDictionary()
 
@@ -158,6 +176,13 @@ def _validated(config: Config, confdir: Path) -> HandoutConfig:
         _fail(config, "handout_quiz_data", "expected a folder, relative to the configuration folder")
     if values["handout_quiz_seed"] < 0:
         _fail(config, "handout_quiz_seed", "expected a whole number, 0 or more")
+    if not 1 <= values["handout_quiz_versions"] <= MAX_VERSIONS:
+        _fail(config, "handout_quiz_versions", f"expected a number of versions from 1 to {MAX_VERSIONS} (A to Z)")
+    if values["handout_quiz_questions"] is not None and values["handout_quiz_questions"] < 1:
+        _fail(config, "handout_quiz_questions", "expected None (every question) or a positive number")
+    if values["handout_quiz_time_limit"] not in TIME_LIMITS:
+        _fail(config, "handout_quiz_time_limit",
+              f"expected one of {', '.join(map(str, TIME_LIMITS))} seconds (the limits Kahoot accepts)")
     return HandoutConfig(
         title=config.project,
         subtitle=values["handout_subtitle"],
@@ -172,6 +197,10 @@ def _validated(config: Config, confdir: Path) -> HandoutConfig:
         quiz_data=(confdir / values["handout_quiz_data"]).resolve(),
         quiz_answer_key=values["handout_quiz_answer_key"],
         quiz_seed=values["handout_quiz_seed"],
+        quiz_versions=values["handout_quiz_versions"],
+        quiz_questions=values["handout_quiz_questions"],
+        quiz_time_limit=values["handout_quiz_time_limit"],
+        quiz_countdown=values["handout_quiz_countdown"],
     )
 
 

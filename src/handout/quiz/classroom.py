@@ -1,0 +1,216 @@
+"""The ``quiz`` builder (``make quiz``): everything a class quiz needs, in ``_build/quiz/``.
+
+From the quiz data of ``conf.py`` (``handout_quiz_data``) it makes the class quiz (the generator's form
+for ``handout_quiz_seed``, ``handout_quiz_questions`` long), ``handout_quiz_versions`` versions of it
+(:mod:`.versions`), and writes::
+
+    index.html                 what is here, and what each file is for
+    quiz.json                  the quiz as data (every version is a reordering of it)
+    <slug>.apkg                Anki deck of the whole question bank, for self-study
+    A/ B/ ...                  per version:
+        <slug>-A-sheet.pdf     the student sheet (no answers)
+        <slug>-A-key.pdf       its answer key
+        <slug>-A-projector.html  projector mode, one file, works offline
+        <slug>-A.moodle.xml  <slug>-A.gift.txt  <slug>-A.qti.zip  <slug>-A.kahoot.xlsx  <slug>-A.csv
+
+Nothing is written per page: Sphinx reads the project (so the answer key can name the handout's
+sections by their titles) and :meth:`ClassroomBuilder.finish` writes the set. Files are made in a
+hidden staging folder and moved into place only when every one of them was made, so a failed build
+leaves the previous set (or nothing), never a half-written one that looks finished.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+from collections.abc import Callable
+from html import escape
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sphinx.builders import Builder
+from sphinx.errors import SphinxError
+from sphinx.locale import __
+from sphinx.util import logging
+
+from handout.config import PAPER_SIZES, HandoutConfig, get_config, slugify
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+
+    from handout.quiz.versions import Version
+
+logger = logging.getLogger(__name__)
+
+
+class ClassroomBuildError(SphinxError):
+    category = "Quiz build error"
+
+
+class ClassroomBuilder(Builder):
+    name = "quiz"
+    format = "classroom"
+    epilog = __("The quiz sheets, answer keys, projector pages and exports are in %(outdir)s.")
+    allow_parallel = True
+
+    def init(self) -> None:
+        app = getattr(self, "_app", None) or self.app
+        self.handout: HandoutConfig = get_config(app)
+
+    def get_outdated_docs(self) -> list[str]:
+        # No page is written; the set is made anew in finish() on every build (a few seconds).
+        return []
+
+    def get_target_uri(self, docname: str, typ: str | None = None) -> str:
+        return ""
+
+    def prepare_writing(self, docnames: Any) -> None:
+        pass
+
+    def write_doc(self, docname: str, doctree: Any) -> None:
+        pass
+
+    def finish(self) -> None:
+        from handout.quiz import generator
+        from handout.quiz.domain import QuizDomain
+        from handout.quiz.versions import make_versions
+
+        domain: QuizDomain = self.env.get_domain("quiz")  # type: ignore[assignment]
+        source = domain.source(self.handout.quiz_data)
+        if source.data is None:
+            for error in source.errors:
+                logger.error("%s", error.message, type="quiz", subtype="data", location=f"{error.file}:{error.line}")
+            raise ClassroomBuildError(f"the quiz data in {source.folder} has {len(source.errors)} problem(s), "
+                                      f"listed above; nothing was written to {self.outdir}")
+        form = generator.generate(source.data, seed=self.handout.quiz_seed, count=self.handout.quiz_questions,
+                                  citations=source.labels)
+        bank = generator.generate(source.data, seed=self.handout.quiz_seed, citations=source.labels)
+        versions = make_versions(form, self.handout.quiz_versions, citations=source.labels)
+        for note in form.notes:
+            logger.info("note: %s", note)
+
+        outdir = Path(self.outdir)
+        outdir.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=outdir))
+        try:
+            listing = self.write_set(staging, form.as_dict(), bank.questions, versions)
+            _move_into_place(staging, outdir)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+        for line in listing:
+            logger.info(line)
+
+    # -- writing ---------------------------------------------------------------------------------
+
+    def write_set(self, folder: Path, form: dict[str, Any], bank: Any, versions: tuple[Version, ...]) -> list[str]:
+        """Write every file into ``folder``; returns what to tell the user (notes per export)."""
+        from handout.pdf.builder import PRINT_CSS
+        from handout.quiz import projector, sheets
+        from handout.quiz.exports import anki, csvfile, gift, kahoot, moodle, qti
+
+        slug = slugify(self.config.project)
+        settings = sheets.SheetSettings(
+            notice=self.handout.notice, short_notice=self.handout.short_notice,
+            paper=PAPER_SIZES[self.handout.paper], language=self.config.language or "en",
+            author=self.handout.author, print_css=PRINT_CSS, pdf_variant=self.handout.pdf_variant)
+        review = self._review_words()
+        said: list[str] = []
+        files: dict[str, list[tuple[str, str]]] = {}
+
+        def made(version: str, path: Path, what: str, notes: list[str] | None = None) -> None:
+            files.setdefault(version, []).append((path.relative_to(folder).as_posix(), what))
+            said.extend(f"{path.relative_to(folder)}: {n}" for n in notes or ())
+
+        (folder / "quiz.json").write_text(json.dumps(form, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        made("", folder / "quiz.json", "The class quiz as data: every version is a reordering of it.")
+        deck = folder / f"{slug}.apkg"
+        made("", deck, "Anki deck of the whole question bank, for self-study (re-importing updates the cards).",
+             anki.write(form["title"], bank, deck, citations=versions[0].citations if versions else None))
+
+        for version in versions:
+            sub = folder / version.code
+            sub.mkdir()
+            base = f"{slug}-{version.code}"
+            sheet = sub / f"{base}-sheet.pdf"
+            sheet.write_bytes(sheets.render_pdf(sheets.sheet_html(version, settings), settings))
+            made(version.code, sheet,
+                 "Student sheet to print: questions, name/class/date lines, a grid for the letters.")
+            key = sub / f"{base}-key.pdf"
+            key.write_bytes(sheets.render_pdf(sheets.key_html(version, settings, review), settings))
+            made(version.code, key, "Answer key: the filled grid, then each answer with its rationale.")
+            page = sub / f"{base}-projector.html"
+            page.write_text(projector.render(version, notice=self.handout.notice,
+                                             countdown=self.handout.quiz_time_limit if self.handout.quiz_countdown
+                                             else None, language=self.config.language or "en"),
+                            encoding="utf-8")
+            made(version.code, page,
+                 "Projector mode: one question at a time; arrows, Enter reveals, t timer, f full screen.")
+            exports: list[tuple[str, Callable[..., list[str]], str, dict[str, Any]]] = [
+                (".moodle.xml", moodle.write, "Moodle XML: Question bank, Import, format Moodle XML.", {}),
+                (".gift.txt", gift.write, "GIFT: Moodle's text format (Question bank, Import, GIFT).", {}),
+                (".qti.zip", qti.write, "QTI 2.1 content package for Canvas, Blackboard and Moodle's QTI import.", {}),
+                (".kahoot.xlsx", kahoot.write, "Kahoot quiz spreadsheet (Create, Import spreadsheet).",
+                 {"time_limit": self.handout.quiz_time_limit}),
+                (".csv", csvfile.write, "CSV, one row per question, for any other tool.", {}),
+            ]
+            for suffix, write, what, options in exports:
+                path = sub / f"{base}{suffix}"
+                made(version.code, path, what, write(version, path, **options))
+        (folder / "index.html").write_text(_index(self.config.project, self.handout.notice, versions, files),
+                                           encoding="utf-8")
+        return said
+
+    def _review_words(self) -> Callable[[str], str]:
+        """``page#anchor`` → ``Page title, Section title`` as the handout prints them."""
+        from handout.quiz.domain import section_target
+
+        def words(section: str) -> str:
+            page, _, anchor = section.partition("#")
+            title = self.env.titles.get(page)
+            page_title = title.astext() if title is not None else page
+            found = section_target(self.env, page, anchor) if anchor else None
+            return f"{page_title}, “{found[1]}”" if found and found[1] != page_title else page_title
+
+        return words
+
+
+#: The entries the last build wrote, so the next one removes what it no longer makes (a version D
+#: after versions went from 4 to 3) and nothing else (``make quiz-bank``'s bank.json lives here too).
+WRITTEN = ".written.json"
+
+
+def _move_into_place(staging: Path, outdir: Path) -> None:
+    """Replace the previous set by the new one."""
+    try:
+        previous = json.loads((outdir / WRITTEN).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        previous = []
+    names = sorted(p.name for p in staging.iterdir())
+    for name in {*previous, *names}:
+        old = outdir / name
+        if isinstance(name, str) and "/" not in name and not name.startswith(".") and old.exists():
+            shutil.rmtree(old) if old.is_dir() else old.unlink()
+    for name in names:
+        (staging / name).replace(outdir / name)
+    (outdir / WRITTEN).write_text(json.dumps(names) + "\n", encoding="utf-8")
+
+
+def _index(project: str, notice: str, versions: tuple[Version, ...], files: dict[str, list[tuple[str, str]]]) -> str:
+    """A plain page listing the files, so the folder explains itself when opened in a browser."""
+    def rows(items: list[tuple[str, str]]) -> str:
+        return "".join(f'<li><a href="{escape(p)}">{escape(Path(p).name)}</a>: {escape(w)}</li>' for p, w in items)
+
+    parts = [f"<h2>{escape(v.label)}</h2><ul>{rows(files.get(v.code, []))}</ul>" for v in versions]
+    return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+            f"<title>{escape(project)}: class quiz</title>"
+            "<style>body{font:16px/1.5 system-ui,sans-serif;max-width:50rem;margin:2rem auto;padding:0 1rem}"
+            ".notice{border:2px solid #7a2e0e;padding:.5rem 1rem}</style></head><body>"
+            f"<h1>{escape(project)}: class quiz</h1><p class=\"notice\">{escape(notice)}</p>"
+            "<p>Every version asks the same questions in another order; the version code and seed are on every "
+            "sheet and in every export.</p>"
+            f"<ul>{rows(files.get('', []))}</ul>{''.join(parts)}</body></html>\n")
+
+
+def setup_classroom(app: Sphinx) -> None:
+    app.add_builder(ClassroomBuilder)
