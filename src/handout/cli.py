@@ -1,6 +1,6 @@
-"""Command line: ``handout build`` builds the site and the PDF, ``handout quiz`` the question bank.
+"""Command line: ``handout build`` builds the site, the PDF and the class quiz, ``handout quiz`` the bank.
 
-``handout build html|pdf`` builds a project the way the Makefile does; ``handout quiz`` checks the quiz
+``handout build html|pdf|quiz`` builds a project the way the Makefile does; ``handout quiz`` checks the quiz
 data (every problem as ``file:line: message``) and writes a question bank from it. The command line
 exists so a project can be built without make (CI images, Windows) with the same flags: the
 configuration at the project root, sources in ``docs/``, warnings as errors and nitpicky references.
@@ -20,7 +20,7 @@ from typing import Any
 
 from handout import __version__
 
-BUILDERS = ("html", "pdf")
+BUILDERS = ("html", "pdf", "quiz")
 # Modules of the quiz engine imported only when a bank is generated: `--check` needs neither.
 
 
@@ -201,8 +201,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="handout", description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
-    build_cmd = commands.add_parser("build", help="build the HTML site or the PDF handout into _build/")
-    build_cmd.add_argument("builders", nargs="*", choices=BUILDERS, default=list(BUILDERS), metavar="html|pdf")
+    build_cmd = commands.add_parser("build", help="build the HTML site, the PDF handout or the class quiz set into _build/")
+    build_cmd.add_argument("builders", nargs="*", choices=BUILDERS, default=list(BUILDERS), metavar="html|pdf|quiz")
     build_cmd.add_argument("--project", type=Path, default=Path.cwd(), help="project root (default: here)")
     build_cmd.add_argument("--no-strict", dest="strict", action="store_false", help="warnings do not fail the build")
     quiz_cmd = _add_quiz_parser(commands)
