@@ -15,6 +15,7 @@ version among questions with as many options, so no letter is the safe guess on 
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import random
 import string
 from collections import Counter
@@ -128,3 +129,14 @@ def answer_letters(question: Question) -> str:
     if question.options:
         return ", ".join(string.ascii_uppercase[c] for c in question.correct)
     return " / ".join(question.accept)
+
+
+def public_id(question: Question) -> str:
+    """The stable id as exports show it: ``compound-family-3f9a2c1b7e``.
+
+    A question's id names the facts it asks about (``compound-family:mk-677:ghs-r-agonist`` names the
+    right family), and learning platforms put ids where students can see them: Moodle's question name,
+    a QTI item's label, the page source. A digest of the id is as stable (re-importing updates the
+    same question) and gives nothing away.
+    """
+    return f"{question.kind}-{hashlib.sha256(question.id.encode('utf-8')).hexdigest()[:10]}"

@@ -36,8 +36,9 @@ same identifier in every version and every run. QTI identifiers are XML NCNames:
 (``a-z``, ``0-9``, ``-``) is kept, ``:`` becomes ``_``, and any other character becomes ``U`` and its six
 hex digits; a name that would start with a digit or ``-`` gets an ``N`` in front. Nothing else produces
 ``_``, ``U`` or a leading ``N``, so the mapping can be undone and two ids never share an identifier. The
-original id is kept in the item's ``label`` (an authoring field); the ``title`` is the stem, shortened,
-because delivery systems may show titles to candidates and ids name the facts asked about. Choices are
+ids come from :func:`~handout.quiz.versions.public_id`, a digest of the question's id (which names the
+facts asked about, the right answer among them), also kept in the item's ``label``; the ``title`` is
+the stem, shortened, because delivery systems may show titles to candidates. Choices are
 named after their text (a short ASCII slug and a hash of the text): the same option has the same
 identifier in every version whatever its position, so results can be compared across versions.
 
@@ -62,7 +63,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from handout.quiz.generator import Question
-from handout.quiz.versions import Version
+from handout.quiz.versions import Version, public_id
 
 QTI_NS = "http://www.imsglobal.org/xsd/imsqti_v2p1"
 QTI_XSD = "http://www.imsglobal.org/xsd/qti/qtiv2p1/imsqti_v2p1.xsd"
@@ -88,7 +89,6 @@ RATIONALE = "RATIONALE"
 # Zip's earliest representable date; the default when SOURCE_DATE_EPOCH is not set.
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 TITLE_LENGTH = 80
-LABEL_LENGTH = 256  # String256.Type in the QTI 2.1 schema
 
 _KEPT = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-")
 # XML 1.0 Char production: everything else cannot appear in a document, escaped or not.
@@ -137,19 +137,16 @@ def choice_identifier(prefix: str, text: str) -> str:
 
 
 def _item(question: Question, version: Version, notes: list[str]) -> _Item | None:
-    ident = identifier(question.id)
+    shown = public_id(question)
+    ident = identifier(shown)
     root = _root("assessmentItem", QTI_NS, QTI_XSD, {
         "identifier": ident,
         "title": _title(question.stem),
         "adaptive": "false",
         "timeDependent": "false",
     })
-    if len(question.id) <= LABEL_LENGTH:
-        root.set("label", _clean(question.id))
-    else:
-        notes.append(f"{question.id}: the id is longer than QTI's {LABEL_LENGTH}-character label; "
-                     f"only its identifier {ident} names the question")
-    root.append(ET.Comment(_comment(f"{version.name}; question {question.id}")))
+    root.set("label", shown)
+    root.append(ET.Comment(_comment(f"{version.name}; question {shown}")))
     if question.kind == "matching" and question.prompts and len(question.correct) == len(question.prompts):
         _matching(root, question)
     elif question.kind == "fill-blank" and question.accept and not question.options:

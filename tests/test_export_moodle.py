@@ -1,0 +1,219 @@
+"""The Moodle XML export read back with lxml, as Moodle's importer would see it: every question, option,
+right answer and feedback of the handout's versions and of versions full of characters to escape, in a
+category per kind that names the version (title, code and seed)."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+from classroom_versions import nasty_version, seed_versions
+from lxml import etree
+from lxml import html as lxml_html
+
+from handout.quiz.exports import moodle
+from handout.quiz.generator import Question
+from handout.quiz.versions import Version, public_id
+
+# Moodle's question type for each kind, as Moodle's docs name them; every other kind is multichoice.
+QTYPES = {"true-false": "truefalse", "matching": "matching", "fill-blank": "shortanswer"}
+
+
+def with_extras(version: Version) -> Version:
+    """``version`` with shapes the others lack: a matching option no prompt takes, a ``*`` (Moodle's
+    wildcard) in an accepted answer, an option that starts like a GIFT grade weight, line breaks."""
+    def extra(q: Question) -> Question:
+        if q.kind == "matching":
+            return dataclasses.replace(q, options=(*q.options, 'Somatostatin analogues: #1 ~ "x" = y'))
+        if q.kind == "fill-blank":
+            return dataclasses.replace(q, accept=(*q.accept, "GH*"))
+        if q.kind == "definition-term":
+            wrong = next(i for i in range(len(q.options)) if i not in q.correct)
+            options = list(q.options)
+            options[wrong] = "%50% of it = half,\n\nor less"
+            return dataclasses.replace(q, options=tuple(options), stem=f"{q.stem}\n\nSecond line\r\nthird")
+        return q
+    return dataclasses.replace(version, code="C", questions=tuple(extra(q) for q in version.questions))
+
+
+VERSIONS = {
+    **{f"handout-{v.code}": v for v in seed_versions()},
+    "nasty": nasty_version(),
+    "nasty-extras": with_extras(nasty_version()),
+}
+
+
+@pytest.fixture(params=sorted(VERSIONS))
+def exported(request: pytest.FixtureRequest, tmp_path: Path) -> tuple[Version, Path, list[str]]:
+    version = VERSIONS[request.param]
+    path = tmp_path / "quiz.xml"
+    notes = moodle.write(version, path)
+    return version, path, notes
+
+
+def shown(fragment: str) -> str:
+    """The text a browser shows for an HTML fragment (lxml's HTML parser): unescaped ``<b>`` would be
+    a tag and vanish from it, so a missing escape shows up as a difference."""
+    if not fragment:
+        return ""
+    return str(lxml_html.fragment_fromstring(fragment, create_parent="div").text_content())
+
+
+def literal(pattern: str) -> str:
+    """The one answer a Moodle short-answer pattern accepts, asserting it has no wildcard (a bare ``*``)."""
+    assert "*" not in pattern.replace("\\*", ""), f"{pattern!r} holds a wildcard"
+    return pattern.replace("\\*", "*")
+
+
+def lines(text: str) -> str:
+    """``text`` with its line breaks as LF, the form both Moodle's readers keep them in."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def read(path: Path) -> tuple[list[str], list[str], dict[str, tuple[str, etree._Element]]]:
+    """The file's comments, its categories in order, and each question by name with its category."""
+    tree = etree.parse(str(path), etree.XMLParser(resolve_entities=False))
+    root = tree.getroot()
+    assert root.tag == "quiz"
+    comments: list[str] = []
+    categories: list[str] = []
+    questions: dict[str, tuple[str, etree._Element]] = {}
+    category = ""
+    for child in root:
+        if isinstance(child, etree._Comment):
+            comments.append(str(child.text))
+            continue
+        assert child.tag == "question"
+        if child.get("type") == "category":
+            category = str(child.findtext("category/text"))
+            categories.append(category)
+            continue
+        name = str(child.findtext("name/text"))
+        assert name not in questions, f"two questions named {name}"
+        questions[name] = (category, child)
+    return comments, categories, questions
+
+
+def field(element: etree._Element, tag: str) -> str:
+    """The text of ``<tag><text>`` as a browser shows it, checking Moodle is told it is HTML."""
+    node = element.find(tag)
+    assert node is not None, f"no <{tag}>"
+    assert node.get("format") == "html", f"<{tag}> is not HTML"
+    return shown(node.findtext("text") or "")
+
+
+def test_utf8_xml_with_declaration(exported: tuple[Version, Path, list[str]]) -> None:
+    version, path, notes = exported
+    raw = path.read_bytes()
+    assert raw.startswith(b'<?xml version="1.0" encoding="UTF-8"?>')
+    tree = etree.parse(str(path))
+    assert tree.docinfo.encoding.upper() == "UTF-8"
+    # Non-ASCII letters are written as themselves (UTF-8), not as character references.
+    text = raw.decode("utf-8")
+    letters = {c for q in version.questions for c in q.stem + "".join(q.options) if ord(c) > 127}
+    assert letters and all(c in text for c in letters)
+    assert notes == []
+
+
+def test_categories_by_kind_carry_the_version(exported: tuple[Version, Path, list[str]]) -> None:
+    version, path, _ = exported
+    comments, categories, questions = read(path)
+    kinds = list(dict.fromkeys(q.kind for q in version.questions))
+    # One category per kind, named as Moodle's category paths are: course context, then one name per level.
+    assert "/" not in version.name  # else Moodle's path would double it
+    assert sorted(categories) == sorted(f"$course$/{version.name}/{kind}" for kind in kinds)
+    for category in categories:
+        assert f"Version {version.code} (seed {version.seed})" in category
+    for question in version.questions:
+        category, _ = questions[public_id(question)]
+        assert category.rsplit("/", 1)[1] == question.kind
+    assert any(version.name in c for c in comments)
+
+
+def test_every_question_option_and_answer_survives(exported: tuple[Version, Path, list[str]]) -> None:
+    version, path, _ = exported
+    _, _, questions = read(path)
+    assert sorted(questions) == sorted(public_id(q) for q in version.questions)
+    for q in version.questions:
+        _, element = questions[public_id(q)]
+        qtype = QTYPES.get(q.kind, "multichoice")
+        assert element.get("type") == qtype, q.id
+        assert field(element, "questiontext") == lines(q.stem)
+        # The general feedback is the rationale, with the citation in it.
+        assert field(element, "generalfeedback") == q.rationale
+        for key in q.cite:
+            assert version.citations[key] in q.rationale
+        check = {"multichoice": check_choice, "truefalse": check_true_false, "matching": check_matching,
+                 "shortanswer": check_short_answer}[qtype]
+        check(q, element)
+
+
+def check_feedback(q: Question, answer: etree._Element, right: bool, right_text: str) -> None:
+    feedback = field(answer, "feedback")
+    if right:
+        assert feedback.startswith("Correct.") and feedback.endswith(q.rationale), q.id
+    else:
+        # A short pointer to the explanation that gives nothing away.
+        assert feedback and len(feedback) < 100 and right_text not in feedback and q.rationale not in feedback
+
+
+def check_choice(q: Question, element: etree._Element) -> None:
+    assert element.findtext("single") == "true"
+    assert element.findtext("shuffleanswers") in ("0", "false")  # the version fixes the order
+    assert element.findtext("answernumbering") == "ABCD"  # the letters of the printed sheet
+    answers = element.findall("answer")
+    assert [shown(a.findtext("text") or "") for a in answers] == [lines(o) for o in q.options]
+    assert [a.get("format") for a in answers] == ["html"] * len(answers)
+    assert [a.get("fraction") for a in answers] == ["100" if i in q.correct else "0" for i in range(len(q.options))]
+    for i, answer in enumerate(answers):
+        check_feedback(q, answer, i in q.correct, q.options[q.correct[0]])
+
+
+def check_true_false(q: Question, element: etree._Element) -> None:
+    answers = {a.findtext("text"): a for a in element.findall("answer")}
+    assert sorted(answers) == ["false", "true"]
+    right = q.options[q.correct[0]].lower()
+    for value, answer in answers.items():
+        assert answer.get("fraction") == ("100" if value == right else "0")
+        check_feedback(q, answer, value == right, q.options[q.correct[0]])
+
+
+def check_matching(q: Question, element: etree._Element) -> None:
+    assert element.findtext("shuffleanswers") in ("0", "false")  # prompts in the version's order
+    pairs = [(field(s, "."), s.findtext("answer/text")) for s in element.findall("subquestion")]
+    prompted = [(p, a) for p, a in pairs if p]
+    assert prompted == [(p, q.options[c]) for p, c in zip(q.prompts, q.correct, strict=True)]
+    # Options no prompt takes are subquestions without text: Moodle's extra wrong answers.
+    extra = [a for p, a in pairs if not p]
+    assert extra == [o for i, o in enumerate(q.options) if i not in q.correct]
+
+
+def check_short_answer(q: Question, element: etree._Element) -> None:
+    assert element.findtext("usecase") == "0"
+    answers = element.findall("answer")
+    assert [literal(a.findtext("text") or "") for a in answers] == list(q.accept)
+    assert [a.get("fraction") for a in answers] == ["100"] * len(q.accept)
+    for answer in answers:
+        check_feedback(q, answer, True, "")
+
+
+def test_extras_are_exercised() -> None:
+    """The extra shapes are really in the versions tested above, so their checks are not vacuous."""
+    extras = VERSIONS["nasty-extras"]
+    matching = next(q for q in extras.questions if q.kind == "matching")
+    assert len(set(matching.correct)) < len(matching.options)
+    assert any("*" in a for q in extras.questions for a in q.accept)
+    assert any("\n\n" in q.stem for q in extras.questions)
+    nasty = "".join(q.stem + "".join(q.options) for q in VERSIONS["nasty"].questions)
+    for character in "&<>{}:~=#\\\"'αΩ":
+        assert character in nasty
+
+
+def test_wildcard_is_escaped(tmp_path: Path) -> None:
+    path = tmp_path / "quiz.xml"
+    moodle.write(VERSIONS["nasty-extras"], path)
+    _, _, questions = read(path)
+    epsilon = next(q for q in VERSIONS["nasty-extras"].questions if q.id == "fill-blank:epsilon")
+    _, element = questions[public_id(epsilon)]
+    assert "GH\\*" in [a.findtext("text") for a in element.findall("answer")]

@@ -1,0 +1,42 @@
+"""Versions of the class quiz: fair (same questions), shuffled, balanced, and ids that leak nothing."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+from classroom_versions import seed_versions
+
+from handout.quiz.versions import public_id, version_codes
+
+
+def test_public_ids_are_stable_unique_and_name_no_fact() -> None:
+    for version in seed_versions(count=2):
+        ids = [public_id(q) for q in version.questions]
+        assert len(set(ids)) == len(ids)
+        for q in version.questions:
+            assert q.kind in public_id(q)
+            assert not any(fact in public_id(q) for fact in q.draws_on), q.id
+    a, b = seed_versions(count=2)
+    assert {public_id(q): q.id for q in a.questions} == {public_id(q): q.id for q in b.questions}
+
+
+def test_answer_letters_are_balanced_on_every_sheet() -> None:
+    for version in seed_versions(count=3):
+        for size in (3, 4):
+            used = Counter(q.correct[0] for q in version.questions
+                           if len(q.options) == size and q.kind not in ("true-false", "matching"))
+            if used:
+                counts = [used[p] for p in range(size)]
+                assert max(counts) - min(counts) <= 1, (version.code, size, counts)
+
+
+def test_true_false_keeps_true_first() -> None:
+    for version in seed_versions(count=3):
+        assert all(q.options == ("True", "False") for q in version.questions if q.kind == "true-false")
+
+
+@pytest.mark.parametrize("count", [0, 27])
+def test_version_count_out_of_range(count: int) -> None:
+    with pytest.raises(ValueError, match="from 1 to 26"):
+        version_codes(count)
