@@ -201,7 +201,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="handout", description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
-    build_cmd = commands.add_parser("build", help="build the HTML site, the PDF handout or the class quiz set into _build/")
+    build_cmd = commands.add_parser("build", help="build the site, the PDF or the class quiz set into _build/")
     build_cmd.add_argument("builders", nargs="*", choices=BUILDERS, default=list(BUILDERS), metavar="html|pdf|quiz")
     build_cmd.add_argument("--project", type=Path, default=Path.cwd(), help="project root (default: here)")
     build_cmd.add_argument("--no-strict", dest="strict", action="store_false", help="warnings do not fail the build")

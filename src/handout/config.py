@@ -135,6 +135,13 @@ def _fail(config: Config, name: str, message: str) -> NoReturn:
 
 def _check_type(config: Config, name: str, types: tuple[type, ...]) -> Any:
     value = getattr(config, name)
+    if isinstance(value, str) and int in types and str not in types and name in config.overrides:
+        # -D converts to the default's type only, so a value whose default is None arrives as text.
+        try:
+            value = int(value)
+        except ValueError:
+            _fail(config, name, "expected a whole number")
+        setattr(config, name, value)
     # bool is an int subclass, but True pages is a mistake, not a number.
     if not isinstance(value, types) or (isinstance(value, bool) and bool not in types):
         _fail(config, name, "expected " + " or ".join("None" if t is type(None) else t.__name__ for t in types))
@@ -212,5 +219,6 @@ def get_config(app: Sphinx) -> HandoutConfig:
 def setup_config(app: Sphinx) -> None:
     for name, default, rebuild, types in _VALUES:
         app.add_config_value(name, default, rebuild, types=frozenset(types))
-    # Priority 800 runs after other extensions' handlers that might fill in project/author.
-    app.connect("config-inited", validate, priority=800)
+    # 799: after other extensions' handlers that might fill in project/author (default 500), and before
+    # Sphinx's own type check (800), so a -D value converted here is not reported as text first.
+    app.connect("config-inited", validate, priority=799)

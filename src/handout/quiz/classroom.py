@@ -7,11 +7,14 @@ for ``handout_quiz_seed``, ``handout_quiz_questions`` long), ``handout_quiz_vers
     index.html                 what is here, and what each file is for
     quiz.json                  the quiz as data (every version is a reordering of it)
     <slug>.apkg                Anki deck of the whole question bank, for self-study
+    <slug>-bank-key.pdf        every question of the bank with its answer, for the teacher
+    <slug>.moodle.xml ...      the whole bank in every export format, for a platform that shuffles itself
     A/ B/ ...                  per version:
         <slug>-A-sheet.pdf     the student sheet (no answers)
         <slug>-A-key.pdf       its answer key
         <slug>-A-projector.html  projector mode, one file, works offline
         <slug>-A.moodle.xml  <slug>-A.gift.txt  <slug>-A.qti.zip  <slug>-A.kahoot.xlsx  <slug>-A.csv
+        <slug>-A.apkg          the version's questions as Anki cards (the same notes as the bank deck's)
 
 Nothing is written per page: Sphinx reads the project (so the answer key can name the handout's
 sections by their titles) and :meth:`ClassroomBuilder.finish` writes the set. Files are made in a
@@ -25,12 +28,12 @@ import json
 import shutil
 import tempfile
 from collections.abc import Callable
+from dataclasses import dataclass
 from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sphinx.builders import Builder
-from sphinx.errors import SphinxError
 from sphinx.locale import __
 from sphinx.util import logging
 
@@ -42,10 +45,6 @@ if TYPE_CHECKING:
     from handout.quiz.versions import Version
 
 logger = logging.getLogger(__name__)
-
-
-class ClassroomBuildError(SphinxError):
-    category = "Quiz build error"
 
 
 class ClassroomBuilder(Builder):
@@ -74,18 +73,22 @@ class ClassroomBuilder(Builder):
     def finish(self) -> None:
         from handout.quiz import generator
         from handout.quiz.domain import QuizDomain
-        from handout.quiz.versions import make_versions
+        from handout.quiz.versions import make_versions, whole_bank
 
         domain: QuizDomain = self.env.get_domain("quiz")  # type: ignore[assignment]
         source = domain.source(self.handout.quiz_data)
         if source.data is None:
             for error in source.errors:
                 logger.error("%s", error.message, type="quiz", subtype="data", location=f"{error.file}:{error.line}")
-            raise ClassroomBuildError(f"the quiz data in {source.folder} has {len(source.errors)} problem(s), "
-                                      f"listed above; nothing was written to {self.outdir}")
+            logger.error(__("the quiz data has %d problem(s), listed above; nothing was written to %s"),
+                         len(source.errors), self.outdir, type="quiz", subtype="data")
+            # A SphinxError would print Sphinx's crash report (versions, traceback) for a data mistake; the
+            # lines above say all there is to say. The exit status is not zero, -W or not.
+            raise SystemExit(1)
         form = generator.generate(source.data, seed=self.handout.quiz_seed, count=self.handout.quiz_questions,
                                   citations=source.labels)
-        bank = generator.generate(source.data, seed=self.handout.quiz_seed, citations=source.labels)
+        bank = whole_bank(generator.generate(source.data, seed=self.handout.quiz_seed, citations=source.labels),
+                          citations=source.labels)
         versions = make_versions(form, self.handout.quiz_versions, citations=source.labels)
         for note in form.notes:
             logger.info("note: %s", note)
@@ -94,7 +97,7 @@ class ClassroomBuilder(Builder):
         outdir.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=outdir))
         try:
-            listing = self.write_set(staging, form.as_dict(), bank.questions, versions)
+            listing = self.write_set(staging, form.as_dict(), bank, versions)
             _move_into_place(staging, outdir)
         finally:
             shutil.rmtree(staging, ignore_errors=True)
@@ -103,8 +106,8 @@ class ClassroomBuilder(Builder):
 
     # -- writing ---------------------------------------------------------------------------------
 
-    def write_set(self, folder: Path, form: dict[str, Any], bank: Any, versions: tuple[Version, ...]) -> list[str]:
-        """Write every file into ``folder``; returns what to tell the user (notes per export)."""
+    def write_set(self, folder: Path, form: dict[str, Any], bank: Version, versions: tuple[Version, ...]) -> list[str]:
+        """Write every file into ``folder``; returns what to tell the user (one line per file with notes)."""
         from handout.pdf.builder import PRINT_CSS
         from handout.quiz import projector, sheets
         from handout.quiz.exports import anki, csvfile, gift, kahoot, moodle, qti
@@ -115,51 +118,58 @@ class ClassroomBuilder(Builder):
             paper=PAPER_SIZES[self.handout.paper], language=self.config.language or "en",
             author=self.handout.author, print_css=PRINT_CSS, pdf_variant=self.handout.pdf_variant)
         review = self._review_words()
-        said: list[str] = []
-        files: dict[str, list[tuple[str, str]]] = {}
+        self._files: dict[str, list[_Made]] = {}
 
-        def made(version: str, path: Path, what: str, notes: list[str] | None = None) -> None:
-            files.setdefault(version, []).append((path.relative_to(folder).as_posix(), what))
-            said.extend(f"{path.relative_to(folder)}: {n}" for n in notes or ())
+        def made(code: str, path: Path, what: str, notes: list[str] | None = None) -> None:
+            self._files.setdefault(code, []).append(_Made(path.relative_to(folder).as_posix(), what, notes or []))
+
+        def exports(version: Version, base: Path) -> None:
+            for suffix, write, what, options in (
+                (".moodle.xml", moodle.write, "Moodle XML (Question bank, Import, Moodle XML format).", {}),
+                (".gift.txt", gift.write, "GIFT, Moodle's text format (Question bank, Import, GIFT format).", {}),
+                (".qti.zip", qti.write, "QTI 2.1 content package: Canvas, Blackboard, Moodle's QTI import.", {}),
+                (".kahoot.xlsx", kahoot.write, "Kahoot quiz spreadsheet (Create, Add question, Import spreadsheet).",
+                 {"time_limit": self.handout.quiz_time_limit}),
+                (".csv", csvfile.write, "CSV, one row per question, for any other tool.", {}),
+            ):
+                path = base.with_name(base.name + suffix)
+                made(version.code, path, what, write(version, path, **options))
 
         (folder / "quiz.json").write_text(json.dumps(form, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         made("", folder / "quiz.json", "The class quiz as data: every version is a reordering of it.")
         deck = folder / f"{slug}.apkg"
-        made("", deck, "Anki deck of the whole question bank, for self-study (re-importing updates the cards).",
-             anki.write(form["title"], bank, deck, citations=versions[0].citations if versions else None))
+        made("", deck, "Anki deck of the whole bank, for self-study (importing a newer deck updates the cards).",
+             anki.write(bank.title, bank.questions, deck, citations=bank.citations))
+        key = folder / f"{slug}-bank-key.pdf"
+        key.write_bytes(sheets.render_pdf(sheets.key_html(bank, settings, review), settings))
+        made("", key, "Every question of the bank with its answer and rationale, for the teacher.")
+        exports(bank, folder / slug)
 
+        countdown = self.handout.quiz_time_limit if self.handout.quiz_countdown else None
         for version in versions:
             sub = folder / version.code
             sub.mkdir()
-            base = f"{slug}-{version.code}"
-            sheet = sub / f"{base}-sheet.pdf"
+            base = sub / f"{slug}-{version.code}"
+            sheet = base.with_name(f"{base.name}-sheet.pdf")
             sheet.write_bytes(sheets.render_pdf(sheets.sheet_html(version, settings), settings))
-            made(version.code, sheet,
-                 "Student sheet to print: questions, name/class/date lines, a grid for the letters.")
-            key = sub / f"{base}-key.pdf"
+            made(version.code, sheet, "Student sheet to print: questions, name/class/date lines, a grid for letters.")
+            key = base.with_name(f"{base.name}-key.pdf")
             key.write_bytes(sheets.render_pdf(sheets.key_html(version, settings, review), settings))
             made(version.code, key, "Answer key: the filled grid, then each answer with its rationale.")
-            page = sub / f"{base}-projector.html"
-            page.write_text(projector.render(version, notice=self.handout.notice,
-                                             countdown=self.handout.quiz_time_limit if self.handout.quiz_countdown
-                                             else None, language=self.config.language or "en"),
-                            encoding="utf-8")
-            made(version.code, page,
-                 "Projector mode: one question at a time; arrows, Enter reveals, t timer, f full screen.")
-            exports: list[tuple[str, Callable[..., list[str]], str, dict[str, Any]]] = [
-                (".moodle.xml", moodle.write, "Moodle XML: Question bank, Import, format Moodle XML.", {}),
-                (".gift.txt", gift.write, "GIFT: Moodle's text format (Question bank, Import, GIFT).", {}),
-                (".qti.zip", qti.write, "QTI 2.1 content package for Canvas, Blackboard and Moodle's QTI import.", {}),
-                (".kahoot.xlsx", kahoot.write, "Kahoot quiz spreadsheet (Create, Import spreadsheet).",
-                 {"time_limit": self.handout.quiz_time_limit}),
-                (".csv", csvfile.write, "CSV, one row per question, for any other tool.", {}),
-            ]
-            for suffix, write, what, options in exports:
-                path = sub / f"{base}{suffix}"
-                made(version.code, path, what, write(version, path, **options))
-        (folder / "index.html").write_text(_index(self.config.project, self.handout.notice, versions, files),
-                                           encoding="utf-8")
-        return said
+            page = base.with_name(f"{base.name}-projector.html")
+            page.write_text(projector.render(version, notice=self.handout.notice, countdown=countdown,
+                                             language=self.config.language or "en"), encoding="utf-8")
+            made(version.code, page, "Projector mode, offline: arrows move, Enter reveals, t timer, f full screen.")
+            exports(version, base)
+            # The version's cards are the bank deck's (same note ids): importing both adds nothing twice.
+            deck = base.with_name(f"{base.name}.apkg")
+            made(version.code, deck, "Anki deck of this version's questions, the same cards as the bank's deck.",
+                 anki.write(bank.title, version.questions, deck, citations=version.citations))
+        (folder / "index.html").write_text(_index(self.config.project, self.handout.notice, bank, versions,
+                                                  self._files), encoding="utf-8")
+        # One line per file: Kahoot alone can leave out half a quiz, one line per question would bury the rest.
+        return [f"{m.path}: {len(m.notes)} note(s), such as questions a format cannot hold; index.html lists them"
+                for made_files in self._files.values() for m in made_files if m.notes]
 
     def _review_words(self) -> Callable[[str], str]:
         """``page#anchor`` → ``Page title, Section title`` as the handout prints them."""
@@ -196,10 +206,24 @@ def _move_into_place(staging: Path, outdir: Path) -> None:
     (outdir / WRITTEN).write_text(json.dumps(names) + "\n", encoding="utf-8")
 
 
-def _index(project: str, notice: str, versions: tuple[Version, ...], files: dict[str, list[tuple[str, str]]]) -> str:
+@dataclass(frozen=True)
+class _Made:
+    path: str
+    what: str
+    notes: list[str]
+
+
+def _index(project: str, notice: str, bank: Version, versions: tuple[Version, ...],
+           files: dict[str, list[_Made]]) -> str:
     """A plain page listing the files, so the folder explains itself when opened in a browser."""
-    def rows(items: list[tuple[str, str]]) -> str:
-        return "".join(f'<li><a href="{escape(p)}">{escape(Path(p).name)}</a>: {escape(w)}</li>' for p, w in items)
+    def rows(items: list[_Made]) -> str:
+        out = []
+        for m in items:
+            notes = "".join(f"<li>{escape(n)}</li>" for n in m.notes)
+            out.append(f'<li><a href="{escape(m.path)}">{escape(Path(m.path).name)}</a>: {escape(m.what)}'
+                       + (f"<details><summary>{len(m.notes)} note(s)</summary><ul>{notes}</ul></details>" if notes
+                          else "") + "</li>")
+        return "".join(out)
 
     parts = [f"<h2>{escape(v.label)}</h2><ul>{rows(files.get(v.code, []))}</ul>" for v in versions]
     return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
@@ -207,9 +231,11 @@ def _index(project: str, notice: str, versions: tuple[Version, ...], files: dict
             "<style>body{font:16px/1.5 system-ui,sans-serif;max-width:50rem;margin:2rem auto;padding:0 1rem}"
             ".notice{border:2px solid #7a2e0e;padding:.5rem 1rem}</style></head><body>"
             f"<h1>{escape(project)}: class quiz</h1><p class=\"notice\">{escape(notice)}</p>"
-            "<p>Every version asks the same questions in another order; the version code and seed are on every "
-            "sheet and in every export.</p>"
-            f"<ul>{rows(files.get('', []))}</ul>{''.join(parts)}</body></html>\n")
+            f"<h2>{escape(bank.label)}: {len(bank.questions)} questions</h2>"
+            f"<ul>{rows(files.get('', []))}</ul>"
+            f"<p>Each version below holds {len(versions[0].questions) if versions else 0} questions of the bank: "
+            "every version the same ones, in another order. The version code and seed are on every sheet and in "
+            f"every export.</p>{''.join(parts)}</body></html>\n")
 
 
 def setup_classroom(app: Sphinx) -> None:

@@ -35,7 +35,7 @@ class Version:
 
     #: The quiz's title (the data's ``title``).
     title: str
-    #: ``"A"``, ``"B"``, ...
+    #: ``"A"``, ``"B"``, ...; ``""`` for the whole question bank in the generator's order.
     code: str
     #: The seed the whole set of versions was made from.
     seed: int
@@ -46,7 +46,7 @@ class Version:
     @property
     def label(self) -> str:
         """``Version B (seed 0)``: how the sheet, the key and every export name this version."""
-        return f"Version {self.code} (seed {self.seed})"
+        return f"Version {self.code} (seed {self.seed})" if self.code else f"Question bank (seed {self.seed})"
 
     @property
     def name(self) -> str:
@@ -58,6 +58,12 @@ def version_codes(count: int) -> tuple[str, ...]:
     if not 1 <= count <= MAX_VERSIONS:
         raise ValueError(f"versions must be from 1 to {MAX_VERSIONS}, not {count}")
     return tuple(string.ascii_uppercase[:count])
+
+
+def whole_bank(form: Form, *, citations: Mapping[str, str] | None = None) -> Version:
+    """Every question of ``form`` in its own order: what a learning platform imports, to shuffle itself."""
+    cited = {k: v for k, v in (citations or {}).items() if any(k in q.cite for q in form.questions)}
+    return Version(title=form.title, code="", seed=form.seed, questions=form.questions, citations=cited)
 
 
 def make_versions(form: Form, count: int, *, citations: Mapping[str, str] | None = None) -> tuple[Version, ...]:
