@@ -30,7 +30,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     return {
         "version": __version__,
         # Bump when the data this extension keeps in the environment changes shape.
-        "env_version": 2,
+        "env_version": 3,
         # Reading: the quiz domain merges what parallel readers recorded (quizzes, answer-key
         # pages, data used, data loaded) and glossary terms go through the std domain. Writing:
         # the answer key is filled by a post-transform in the main process, visitors are pure,

@@ -177,7 +177,7 @@ class QuizDirective(DataDirective):
                                     labels=tuple(source.labels.get(k, k) for k in question.cite)))
         self.domain.quizzes.setdefault(self.env.docname, []).append(
             QuizRecord(docname=self.env.docname, node_id=f"quiz-{number}", title=node["title"], seed=seed,
-                       entries=tuple(entries)))
+                       entries=tuple(entries), questions=form.questions))
         return [node]
 
     def question(self, q: Question, number: int, labels: dict[str, str]) -> qn.quiz_question:

@@ -34,6 +34,8 @@ if TYPE_CHECKING:
     from sphinx.builders import Builder
     from sphinx.environment import BuildEnvironment
 
+    from handout.quiz.generator import Question
+
 logger = logging.getLogger(__name__)
 
 DATA_FILES = ("subject.yaml", "glossary.yaml", "families.yaml", "compounds.yaml")
@@ -74,6 +76,17 @@ class QuizRecord:
     title: str
     seed: int
     entries: tuple[KeyEntry, ...]
+    #: The questions as asked, for the quiz's projector page.
+    questions: tuple[Question, ...] = ()
+
+    @property
+    def projector_page(self) -> str:
+        return projector_page(self.docname, self.node_id)
+
+
+def projector_page(docname: str, node_id: str) -> str:
+    """Where the HTML builders write a quiz's projector page, relative to the output folder."""
+    return f"_quiz/{docname.replace('/', '--')}-{node_id}-projector.html"
 
 
 def bibfiles(env: BuildEnvironment) -> tuple[Path, ...]:

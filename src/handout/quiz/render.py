@@ -19,6 +19,7 @@ Every data string reaches the output through a text node or :func:`html.escape`,
 from __future__ import annotations
 
 import json
+import posixpath
 from html import escape
 from typing import TYPE_CHECKING, Any
 
@@ -65,8 +66,24 @@ def depart_quiz_html(self: HTML5Translator, node: qn.quiz) -> None:
         "</ol>\n"
         '<p class="handout-quiz-score" aria-live="polite"></p>\n'
         '<button type="button" class="handout-quiz-retry" hidden>Try again with a new order</button>\n'
+        f"{_projector_link(self, node)}"
         "</section>\n"
     )
+
+
+def _projector_link(self: HTML5Translator, node: qn.quiz) -> str:
+    """A link to the quiz's projector page (written after the build by the HTML builders)."""
+    builder = self.builder
+    if builder.name == "pdf":
+        return ""
+    from handout.quiz.domain import projector_page
+
+    docname = builder.current_docname
+    page = projector_page(docname, node["ids"][0])
+    here = posixpath.dirname(builder.get_target_uri(docname))
+    href = posixpath.relpath(page, here or ".")
+    return (f'<p class="handout-quiz-projector"><a href="{_attr(href)}">Show this quiz on a projector</a> '
+            "(one question at a time, full screen)</p>\n")
 
 
 def visit_question_html(self: HTML5Translator, node: qn.quiz_question) -> None:

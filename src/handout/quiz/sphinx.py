@@ -44,6 +44,7 @@ def setup_quiz(app: Sphinx) -> None:
     app.connect("env-check-consistency", env_check_consistency)
     app.connect("env-get-updated", answer_key_pages)
     app.connect("html-page-context", page_assets)
+    app.connect("build-finished", write_projector_pages)
 
 
 def builder_inited(app: Sphinx) -> None:
@@ -68,6 +69,32 @@ def page_assets(app: Sphinx, pagename: str, templatename: str, context: dict[str
         return
     builder.add_css_file("quiz.css")
     builder.add_js_file("quiz.js", type="module")
+
+
+def write_projector_pages(app: Sphinx, exception: BaseException | None) -> None:
+    """Each quiz's projector page beside the site (linked from the quiz), as ``make quiz`` writes them.
+
+    Written after the build, from the questions the domain recorded, by the HTML builders only: a page
+    of the site that works offline and from a copy of the folder.
+    """
+    builder = app.builder
+    if exception is not None or builder.format != "html" or builder.name == "pdf":
+        return
+    from handout.quiz import projector
+    from handout.quiz.versions import Version
+
+    settings = get_config(app)
+    domain: QuizDomain = app.env.get_domain("quiz")  # type: ignore[assignment]
+    countdown = settings.quiz_time_limit if settings.quiz_countdown else None
+    for record in domain.ordered_quizzes():
+        if not record.questions:
+            continue
+        version = Version(title=record.title, code="", seed=record.seed, questions=record.questions,
+                          caption=f"{settings.title} (seed {record.seed})")
+        path = Path(builder.outdir) / record.projector_page
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(projector.render(version, notice=settings.notice, countdown=countdown,
+                                         language=app.config.language or "en"), encoding="utf-8")
 
 
 def env_check_consistency(app: Sphinx, env: BuildEnvironment) -> None:

@@ -42,10 +42,14 @@ class Version:
     questions: tuple[Question, ...]
     #: BibTeX key -> author-year label, for the keys the questions cite.
     citations: Mapping[str, str] = field(default_factory=dict)
+    #: How to name a set that is no lettered version (a quiz of a page); empty: from code and seed.
+    caption: str = ""
 
     @property
     def label(self) -> str:
         """``Version B (seed 0)``: how the sheet, the key and every export name this version."""
+        if self.caption:
+            return self.caption
         return f"Version {self.code} (seed {self.seed})" if self.code else f"Question bank (seed {self.seed})"
 
     @property
