@@ -73,6 +73,7 @@ CONTENDERS = {
 
 # Resolved against the configuration folder, which moves for sphinx-simplepdf; sphinxcontrib-bibtex
 # 2.7 resolves bibtex_bibfiles there too (Path(app.confdir) / file), not against the sources.
+# (Paths the configuration does not name are covered by links in the moved folder: write_wrapped_conf.)
 CONFDIR_RELATIVE = ("templates_path", "html_static_path", "html_extra_path", "locale_dirs", "bibtex_bibfiles")
 
 # A configuration folder of its own that runs the corpus's conf.py, then changes a few values.
@@ -340,6 +341,14 @@ def write_wrapped_conf(confdir: Path, dest: Path, purpose: str, changes: str) ->
         conf=str(confdir / "conf.py"), purpose=purpose, confdir_relative=CONFDIR_RELATIVE, changes=changes
     )
     (dest / "conf.py").write_text(conf, encoding="utf-8")
+    # Extensions resolve their own settings against the configuration folder too, defaults
+    # included: the handout's quiz data (handout_quiz_data = "quizzes", which conf.py does not
+    # even name) went missing for (b) and (c), which then built an empty review quiz, glossary
+    # and answer key from the same sources (fewer pages, less work, a warning per glossary term).
+    # Everything beside the original conf.py is linked in, so every such path resolves as for (a).
+    for entry in confdir.iterdir():
+        if entry.name != "conf.py":
+            (dest / entry.name).symlink_to(entry, target_is_directory=entry.is_dir())
     return dest
 
 

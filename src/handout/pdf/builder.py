@@ -22,6 +22,7 @@ from sphinx.util.display import progress_message
 from handout import __version__
 from handout.config import PAPER_SIZES, get_config
 from handout.pdf import THEME_DIR
+from handout.pdf.importing import import_weasyprint
 from handout.pdf.translator import PdfTranslator
 
 if TYPE_CHECKING:
@@ -158,11 +159,14 @@ class PdfBuilder(SingleFileHTMLBuilder):
 
     @progress_message(__("rendering PDF with WeasyPrint"))
     def render_pdf(self, html_path: Path) -> None:
+        # WeasyPrint (and our fetcher, which subclasses its URLFetcher) is imported here, not at the
+        # top: loading it costs about a second, which every HTML build would otherwise pay just
+        # because this builder is registered. import_weasyprint() first, so that the imports below
+        # find it loaded without ctypes' compiler probes (see importing.py).
+        import_weasyprint()
         from weasyprint import CSS, HTML
         from weasyprint.text.fonts import FontConfiguration
 
-        # Imported here, as WeasyPrint itself is: loading it costs about a second, which every
-        # HTML build would otherwise pay just because this builder is registered.
         from handout.pdf.fetcher import ProjectFileFetcher
 
         self._refused: set[str] = set()

@@ -80,6 +80,9 @@ def key_html(version: Version, settings: SheetSettings, review: Callable[[str], 
 
 def render_pdf(html: str, settings: SheetSettings, fonts: Any = None) -> bytes:
     """``html`` as PDF bytes, through WeasyPrint with the print stylesheet and the sheet's own."""
+    from handout.pdf.importing import import_weasyprint
+
+    import_weasyprint()  # without ctypes' compiler probes, as the pdf builder does
     from weasyprint import CSS, HTML
 
     page = (f"@page {{ size: {settings.paper}; @bottom-left {{ content: {_css_string(settings.short_notice)};"
