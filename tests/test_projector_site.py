@@ -81,3 +81,17 @@ def test_the_projector_shows_that_quizs_questions(site: Path, browser: Browser) 
                     assert marked == [options[correct[0]]], (href, n)
     finally:
         context.close()
+
+
+def test_a_removed_quiz_takes_its_projector_page_along(tmp_path: Path) -> None:
+    src = copy_root(tmp_path, "test-quiz")
+    out = tmp_path / "html"
+    assert sphinx_build("html", src, out).returncode == 0
+    pages = sorted(p.name for p in (out / "_quiz").iterdir())
+    assert len(pages) == 2
+    quiz_md = src / "quiz.md"
+    text = quiz_md.read_text(encoding="utf-8")
+    second = text.index("```{quiz}", text.index("```{quiz}") + 1)
+    quiz_md.write_text(text[:second], encoding="utf-8")
+    assert sphinx_build("html", src, out).returncode == 0
+    assert sorted(p.name for p in (out / "_quiz").iterdir()) == pages[:1]

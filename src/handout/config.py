@@ -67,7 +67,7 @@ class HandoutConfig:
 
 
 # (name, default, rebuild, types): the single list both declaration and validation read.
-_VALUES: tuple[tuple[str, Any, Literal["html", "env"], tuple[type, ...]], ...] = (
+_VALUES: tuple[tuple[str, Any, Literal["html", "env", ""], tuple[type, ...]], ...] = (
     # "html": output-only settings; the pdf builder renders again when one changes, nothing is re-read.
     ("handout_subtitle", "", "html", (str,)),
     ("handout_notice", DEFAULT_NOTICE, "html", (str,)),
@@ -82,11 +82,12 @@ _VALUES: tuple[tuple[str, Any, Literal["html", "env"], tuple[type, ...]], ...] =
     ("handout_quiz_seed", 0, "env", (int,)),
     # Filled in when pages are written (the answer-key page), so only output is redone.
     ("handout_quiz_answer_key", True, "html", (bool,)),
-    # The classroom builder (`make quiz`) only: it reads them when it writes, nothing is re-read.
-    ("handout_quiz_versions", 3, "html", (int,)),
-    ("handout_quiz_questions", None, "html", (int, type(None))),
-    ("handout_quiz_time_limit", 30, "html", (int,)),
-    ("handout_quiz_countdown", True, "html", (bool,)),
+    # Read when the quiz set and the projector pages are written, which happens on every build: a
+    # change needs no page read or written again.
+    ("handout_quiz_versions", 3, "", (int,)),
+    ("handout_quiz_questions", None, "", (int, type(None))),
+    ("handout_quiz_time_limit", 30, "", (int,)),
+    ("handout_quiz_countdown", True, "", (bool,)),
 )
 
 #: The time limits Kahoot's spreadsheet import accepts, in seconds; the projector uses the same value.
@@ -112,7 +113,7 @@ class HandoutConfigError(ConfigError):
         self.message = message
 
 
-def _where(config: Config, name: str) -> str:
+def where_set(config: Config, name: str) -> str:
     """``conf.py:<line>`` where ``name`` is assigned, or how else it was set."""
     if name in config.overrides:
         return "command line (-D)"
@@ -130,17 +131,20 @@ def _where(config: Config, name: str) -> str:
 
 
 def _fail(config: Config, name: str, message: str) -> NoReturn:
-    raise HandoutConfigError(_where(config, name), f"{name} = {getattr(config, name)!r}: {message}")
+    raise HandoutConfigError(where_set(config, name), f"{name} = {getattr(config, name)!r}: {message}")
 
 
 def _check_type(config: Config, name: str, types: tuple[type, ...]) -> Any:
     value = getattr(config, name)
     if isinstance(value, str) and int in types and str not in types and name in config.overrides:
         # -D converts to the default's type only, so a value whose default is None arrives as text.
-        try:
-            value = int(value)
-        except ValueError:
-            _fail(config, name, "expected a whole number")
+        if value == "None" and type(None) in types:
+            value = None
+        else:
+            try:
+                value = int(value)
+            except ValueError:
+                _fail(config, name, "expected a whole number" + (" or None" if type(None) in types else ""))
         setattr(config, name, value)
     # bool is an int subclass, but True pages is a mistake, not a number.
     if not isinstance(value, types) or (isinstance(value, bool) and bool not in types):

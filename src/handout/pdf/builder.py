@@ -149,13 +149,7 @@ class PdfBuilder(SingleFileHTMLBuilder):
         self._refused.add(url)
 
     def page_css(self) -> str:
-        """The stylesheet that carries conf.py's choices: paper size and the footer notice."""
-        paper = PAPER_SIZES[self.handout.paper]
-        return (
-            f"@page {{ size: {paper}; @bottom-left {{ content: {_css_string(self.handout.short_notice)};"
-            ' font: 8.5pt "Linux Biolinum O", "DejaVu Sans", sans-serif; color: #333;'
-            " vertical-align: top; padding-top: 3mm; } }\n"
-        )
+        return page_css(PAPER_SIZES[self.handout.paper], self.handout.short_notice)
 
     @progress_message(__("rendering PDF with WeasyPrint"))
     def render_pdf(self, html_path: Path) -> None:
@@ -245,9 +239,21 @@ def scope_ids(node: nodes.Node, docname: str) -> None:
         scope_ids(child, docname)
 
 
-def _css_string(text: str) -> str:
-    """``text`` as a CSS string literal."""
-    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\A ")
+def page_css(paper: str, short_notice: str) -> str:
+    """The stylesheet that carries conf.py's choices: paper size (a CSS size) and the footer notice.
+
+    Every PDF of the project (the handout, the quiz sheets and keys) prints with it.
+    """
+    return (
+        f"@page {{ size: {paper}; @bottom-left {{ content: {css_string(short_notice)};"
+        ' font: 8.5pt "Linux Biolinum O", "DejaVu Sans", sans-serif; color: #333;'
+        " vertical-align: top; padding-top: 3mm; } }\n"
+    )
+
+
+def css_string(text: str) -> str:
+    """``text`` as a CSS string literal, safe inside a ``<style>`` element too (``<`` cannot end it)."""
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\A ").replace("<", "\\3C ")
     return f'"{escaped}"'
 
 

@@ -36,7 +36,7 @@ from importlib import resources
 from typing import Any
 
 from handout.quiz.generator import BLANK, Question
-from handout.quiz.versions import Version
+from handout.quiz.versions import Version, public_id
 
 #: The wording of the page itself (not of the questions), per primary language subtag.
 LABELS: dict[str, dict[str, str]] = {
@@ -176,7 +176,7 @@ data-seed="{escape(str(version.seed), quote=True)}" data-ui-lang="{ui_lang}"{tim
 def _question(question: Question) -> dict[str, Any]:
     """What the script shows of one question; the section, citations' keys and draws_on stay behind."""
     return {
-        "id": question.id,
+        "id": public_id(question),
         "kind": question.kind,
         "stem": question.stem,
         "options": list(question.options),

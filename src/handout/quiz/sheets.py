@@ -21,11 +21,14 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
+from handout.pdf.builder import css_string, page_css
 from handout.quiz.generator import Question
 from handout.quiz.versions import Version, answer_letters, answer_text
 
 SHEET_CSS = Path(__file__).parent / "sheet.css"
 LETTERS = string.ascii_uppercase
+#: The most questions whose grid fits on one page (three columns of rows; measured on A4 and Letter).
+GRID_MAX = 75
 
 
 @dataclass(frozen=True)
@@ -85,9 +88,7 @@ def render_pdf(html: str, settings: SheetSettings, fonts: Any = None) -> bytes:
     import_weasyprint()  # without ctypes' compiler probes, as the pdf builder does
     from weasyprint import CSS, HTML
 
-    page = (f"@page {{ size: {settings.paper}; @bottom-left {{ content: {_css_string(settings.short_notice)};"
-            ' font: 8.5pt "Linux Biolinum O", "DejaVu Sans", sans-serif; color: #333;'
-            " vertical-align: top; padding-top: 3mm; } }")
+    page = page_css(settings.paper, settings.short_notice)
     sheets = [CSS(string=settings.print_css.read_text(encoding="utf-8"), font_config=fonts),
               CSS(string=SHEET_CSS.read_text(encoding="utf-8"), font_config=fonts),
               CSS(string=page, font_config=fonts)]
@@ -109,8 +110,8 @@ def _refuse(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
 
 def _page(version: Version, settings: SheetSettings, title: str, body: list[str], kind: str) -> str:
     # Every page names its version in the running head, so loose pages can be sorted back.
-    running = (f"@page {{ @top-left {{ content: {_css_string(version.title)}; }}"
-               f" @top-right {{ content: {_css_string(version.label)}; font-weight: 600; }} }}")
+    running = (f"@page {{ @top-left {{ content: {css_string(version.title)}; }}"
+               f" @top-right {{ content: {css_string(version.label)}; font-weight: 600; }} }}")
     return "\n".join([
         "<!DOCTYPE html>",
         f'<html lang="{escape(settings.language)}">',
@@ -163,9 +164,11 @@ def _grid(version: Version, *, filled: bool) -> str:
     """One page of rows, one per question: bubbles to fill, boxes per matching prompt, a line to write on."""
     rows = [_grid_row(n, q, filled) for n, q in enumerate(version.questions, 1)]
     title = "Grid, filled in" if filled else "Your letters"
+    # Two columns hold 40 rows on a page; three columns (narrower rows) hold GRID_MAX.
+    columns = "" if len(rows) <= 40 else " sheet-grid-3"
     return (f'<section class="sheet-grid{" sheet-grid-filled" if filled else ""}">'
             f'<h2 class="sheet-grid-title">{title} · {escape(version.label)}</h2>'
-            f'<div class="sheet-grid-rows">{"".join(rows)}</div></section>')
+            f'<div class="sheet-grid-rows{columns}">{"".join(rows)}</div></section>')
 
 
 def _grid_row(number: int, q: Question, filled: bool) -> str:
@@ -180,9 +183,3 @@ def _grid_row(number: int, q: Question, filled: bool) -> str:
         text = escape(" / ".join(q.accept)) if filled else ""
         cells = iter([f'<span class="grid-write">{text}</span>'])
     return f'<p class="grid-row"><span class="grid-number">{number}</span>{"".join(cells)}</p>'
-
-
-def _css_string(text: str) -> str:
-    """``text`` as a CSS string, safe inside a ``<style>`` element too (``<`` cannot end it)."""
-    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\A ").replace("<", "\\3C ")
-    return f'"{escaped}"'

@@ -86,15 +86,21 @@ def write_projector_pages(app: Sphinx, exception: BaseException | None) -> None:
     settings = get_config(app)
     domain: QuizDomain = app.env.get_domain("quiz")  # type: ignore[assignment]
     countdown = settings.quiz_time_limit if settings.quiz_countdown else None
+    written = set()
     for record in domain.ordered_quizzes():
         if not record.questions:
             continue
+        written.add(record.projector_page)
         version = Version(title=record.title, code="", seed=record.seed, questions=record.questions,
                           caption=f"{settings.title} (seed {record.seed})")
         path = Path(builder.outdir) / record.projector_page
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(projector.render(version, notice=settings.notice, countdown=countdown,
                                          language=app.config.language or "en"), encoding="utf-8")
+    # Pages are named by position (quiz-2 of a page): one whose quiz is gone would stay online.
+    for old in (Path(builder.outdir) / "_quiz").glob("*-projector.html"):
+        if f"_quiz/{old.name}" not in written:
+            old.unlink()
 
 
 def env_check_consistency(app: Sphinx, env: BuildEnvironment) -> None:

@@ -22,11 +22,11 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from handout.config import MAX_VERSIONS
 from handout.quiz.generator import Form, Question
 
 #: Kinds whose options are never reordered ("True" before "False" everywhere).
 FIXED_ORDER = frozenset({"true-false"})
-MAX_VERSIONS = len(string.ascii_uppercase)
 
 
 @dataclass(frozen=True)
@@ -58,6 +58,11 @@ class Version:
         return f"{self.title} — {self.label}"
 
 
+def _cited(form: Form, citations: Mapping[str, str] | None) -> dict[str, str]:
+    """The labels of the keys ``form`` cites: what a version carries of the bibliography."""
+    return {k: v for k, v in (citations or {}).items() if any(k in q.cite for q in form.questions)}
+
+
 def version_codes(count: int) -> tuple[str, ...]:
     if not 1 <= count <= MAX_VERSIONS:
         raise ValueError(f"versions must be from 1 to {MAX_VERSIONS}, not {count}")
@@ -66,13 +71,13 @@ def version_codes(count: int) -> tuple[str, ...]:
 
 def whole_bank(form: Form, *, citations: Mapping[str, str] | None = None) -> Version:
     """Every question of ``form`` in its own order: what a learning platform imports, to shuffle itself."""
-    cited = {k: v for k, v in (citations or {}).items() if any(k in q.cite for q in form.questions)}
-    return Version(title=form.title, code="", seed=form.seed, questions=form.questions, citations=cited)
+    return Version(title=form.title, code="", seed=form.seed, questions=form.questions,
+                   citations=_cited(form, citations))
 
 
 def make_versions(form: Form, count: int, *, citations: Mapping[str, str] | None = None) -> tuple[Version, ...]:
     """``count`` versions of ``form``, each a reproducible shuffle drawn from the form's seed and code."""
-    cited = {k: v for k, v in (citations or {}).items() if any(k in q.cite for q in form.questions)}
+    cited = _cited(form, citations)
     return tuple(Version(title=form.title, code=code, seed=form.seed,
                          questions=_shuffle(form.questions, form.seed, code), citations=cited)
                  for code in version_codes(count))
