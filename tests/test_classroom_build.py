@@ -47,6 +47,16 @@ def test_index_links_every_file(course: tuple[Path, Path]) -> None:
     assert "not medical advice" in html
 
 
+def test_notes_name_questions_as_the_sheet_and_exports_do(course: tuple[Path, Path]) -> None:
+    _, out = course
+    html = (out / "index.html").read_text(encoding="utf-8")
+    quiz = json.loads((out / "quiz.json").read_text(encoding="utf-8"))
+    notes = re.findall(r"<li>(question \d+ \([a-z-]+-[0-9a-f]{10}\): [^<]*)</li>", html)
+    assert notes, "the index lists what the exports left out"
+    # A raw id names the facts asked about; it is in no export, so it must not be in the index either.
+    assert not [q["id"] for q in quiz["questions"] if q["id"] in html]
+
+
 def test_each_version_carries_its_code_and_seed(course: tuple[Path, Path]) -> None:
     _, out = course
     quiz = json.loads((out / "quiz.json").read_text(encoding="utf-8"))
@@ -115,6 +125,7 @@ def test_bad_data_fails_with_file_and_line_and_keeps_the_previous_set(tmp_path: 
     ("handout_quiz_time_limit=25", "expected one of 5, 10, 20, 30, 60, 90, 120, 240 seconds"),
     ("handout_quiz_versions=27", "expected a number of versions from 1 to 26"),
     ("handout_quiz_questions=0", "expected None (every question) or a positive number"),
+    ("handout_quiz_questions=many", "expected a whole number or None"),
 ])
 def test_bad_settings_are_one_clear_line(setting: str, message: str, tmp_path: Path) -> None:
     src = copy_root(tmp_path, "test-quiz")
@@ -135,3 +146,15 @@ def test_the_handout_project_builds_its_class_set(tmp_path: Path) -> None:
         sheet = build.outdir / code / f"peptide-secretagogues-{code}-sheet.pdf"
         assert len(PdfReader(sheet).pages) >= 2
         assert "Answers and why" in " ".join(page_texts(sheet.with_name(sheet.name.replace("sheet", "key"))))
+
+
+def test_none_from_the_command_line_asks_every_question(tmp_path: Path) -> None:
+    src = copy_root(tmp_path, "test-quiz")
+    capped = sphinx_build("quiz", src, tmp_path / "capped", "-D", "handout_quiz_questions=3",
+                          "-D", "handout_quiz_versions=1")
+    every = sphinx_build("quiz", src, tmp_path / "every", "-D", "handout_quiz_questions=None",
+                         "-D", "handout_quiz_versions=1")
+    assert capped.returncode == every.returncode == 0, every.stderr
+    count = [len(json.loads((b.outdir / "quiz.json").read_text(encoding="utf-8"))["questions"])
+             for b in (capped, every)]
+    assert count[0] == 3 < count[1]

@@ -1,5 +1,6 @@
 """The Anki deck export, read back as Anki reads a package: the zip's ``collection.anki2`` opened with
-sqlite3, fields split on the unit separator, HTML parsed with BeautifulSoup."""
+sqlite3, fields split on the unit separator, HTML parsed with BeautifulSoup. Note GUIDs are computed
+here with genanki's own ``guid_for``, the function Anki add-ons and genanki users share."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from classroom_versions import NASTY, nasty_version, seed_versions
 
 from handout.quiz.exports import anki
 from handout.quiz.generator import Question
+from handout.quiz.versions import public_id
 
 EPOCH = "1700000000"
 
@@ -31,6 +33,7 @@ class Deck:
     models: dict[str, Any]
     card_decks: set[int]
     cards: int
+    order: list[str]  # guids of the new cards, in the order Anki shows them (by due)
 
 
 def open_deck(path: Path, tmp_path: Path) -> Deck:
@@ -44,11 +47,13 @@ def open_deck(path: Path, tmp_path: Path) -> Deck:
         decks, models = connection.execute("SELECT decks, models FROM col").fetchone()
         card_decks = {did for (did,) in connection.execute("SELECT did FROM cards")}
         (cards,) = connection.execute("SELECT count(*) FROM cards").fetchone()
+        order = [g for (g,) in connection.execute(
+            "SELECT notes.guid FROM cards JOIN notes ON cards.nid = notes.id ORDER BY cards.due, cards.id")]
     finally:
         connection.close()
     return Deck(notes={g: f.split("\x1f") for g, f, _, _ in rows}, tags={g: t.split() for g, _, t, _ in rows},
                 mods={m for *_, m in rows}, decks=json.loads(decks), models=json.loads(models),
-                card_decks=card_decks, cards=cards)
+                card_decks=card_decks, cards=cards, order=order)
 
 
 def text(field: str) -> str:
@@ -61,12 +66,18 @@ def bank() -> tuple[str, Sequence[Question], dict[str, str]]:
     return version.title, version.questions, dict(version.citations)
 
 
-def check_notes(deck: Deck, questions: Sequence[Question], citations: dict[str, str]) -> None:
+def guid(q: Question, label: str = "") -> str:
+    """The GUID the issue asks for: from the question's id, and in a version's deck its label too."""
+    value: str = genanki.guid_for(q.id, label) if label else genanki.guid_for(q.id)
+    return value
+
+
+def check_notes(deck: Deck, questions: Sequence[Question], citations: dict[str, str], label: str = "") -> None:
     assert len(deck.notes) == len(questions)
-    assert set(deck.notes) == {genanki.guid_for(q.id) for q in questions}
+    assert set(deck.notes) == {guid(q, label) for q in questions}
     assert deck.cards == len(questions)
     for q in questions:
-        fields = deck.notes[genanki.guid_for(q.id)]
+        fields = deck.notes[guid(q, label)]
         assert len(fields) == 5
         front, answer, explanation, source, ident = fields
         soup = BeautifulSoup(front, "html.parser")
@@ -89,10 +100,12 @@ def check_notes(deck: Deck, questions: Sequence[Question], citations: dict[str, 
         if q.kind != "true-false":
             assert q.rationale not in text(front)
         assert text(explanation) == q.rationale
-        assert text(ident) == q.id
+        # The public id, which names no fact; the question's own id names the right answer.
+        assert text(ident) == public_id(q)
+        assert q.id not in "".join(fields)
         for key in q.cite:
             assert citations.get(key, key) in text(source)
-        assert deck.tags[genanki.guid_for(q.id)] == [q.kind]
+        assert deck.tags[guid(q, label)] == [q.kind]
 
 
 def test_deck_holds_the_bank(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -170,3 +183,72 @@ def test_title_with_double_colon_stays_one_deck(tmp_path: Path) -> None:
     deck = open_deck(tmp_path / "colons.apkg", tmp_path)
     assert [d["name"] for d in deck.decks.values() if d["id"] != 1] == ["Course:Quiz"]
     assert len(notes) == 1 and "Course:Quiz" in notes[0]
+
+
+def our_decks(deck: Deck) -> list[dict[str, Any]]:
+    """The collection's decks but Anki's built-in "Default" (id 1)."""
+    return [d for d in deck.decks.values() if d["id"] != 1]
+
+
+def test_version_deck_is_its_own_deck_with_the_versions_letters(tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    versions = seed_versions(2)
+    a, b = versions
+    anki.write(a.title, a.questions, tmp_path / "bank.apkg", citations=a.citations)
+    for version in versions:
+        notes = anki.write(version.title, version.questions, tmp_path / f"{version.code}.apkg",
+                           citations=version.citations, version_label=version.label)
+        assert notes == []
+    bank_deck = open_deck(tmp_path / "bank.apkg", tmp_path)
+    decks = {v.code: open_deck(tmp_path / f"{v.code}.apkg", tmp_path) for v in versions}
+
+    for version in versions:
+        deck = decks[version.code]
+        # Every card shows the options in this version's order, with its letters.
+        check_notes(deck, version.questions, dict(version.citations), version.label)
+        (ours,) = our_decks(deck)
+        # Named with the version's code and seed, like every export of the version.
+        assert ours["name"] == f"{version.title} — Version {version.code} (seed {version.seed})"
+        assert f"Version {version.code} (seed {version.seed})" in text(ours["desc"])
+        assert deck.card_decks == {ours["id"]}
+        # New cards come in the version's order, as on the sheet.
+        assert deck.order == [guid(q, version.label) for q in version.questions]
+    # Importing the bank and both versions into one collection adds three decks of distinct notes:
+    # no card of one is overwritten by the same question with other letters from another.
+    ids = [our_decks(d)[0]["id"] for d in (bank_deck, *decks.values())]
+    assert len(set(ids)) == 3
+    assert our_decks(bank_deck)[0]["name"] == a.title
+    guids = [set(d.notes) for d in (bank_deck, *decks.values())]
+    assert all(not (x & y) for i, x in enumerate(guids) for y in guids[i + 1:])
+    # The letters really differ somewhere, which is why the notes must stay apart.
+    assert any(decks["A"].notes[guid(q, a.label)][0] != decks["B"].notes[guid(q, b.label)][0]
+               for q in a.questions)
+
+
+def test_version_deck_updates_itself_when_built_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    version = seed_versions(1)[0]
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    anki.write(version.title, version.questions, tmp_path / "first.apkg", version_label=version.label)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(EPOCH) + 86400))
+    anki.write(version.title, version.questions, tmp_path / "second.apkg", version_label=version.label)
+    first, second = open_deck(tmp_path / "first.apkg", tmp_path), open_deck(tmp_path / "second.apkg", tmp_path)
+    assert set(first.notes) == set(second.notes) == {guid(q, version.label) for q in version.questions}
+    assert [d["id"] for d in our_decks(first)] == [d["id"] for d in our_decks(second)]
+    assert min(second.mods) > max(first.mods)
+
+
+def test_section_is_shown_in_the_callers_words(tmp_path: Path) -> None:
+    version = nasty_version()
+    titles = {"page#part": "Page title: Part title"}
+    anki.write(version.title, version.questions, tmp_path / "review.apkg",
+               review=lambda section: titles[section])
+    deck = open_deck(tmp_path / "review.apkg", tmp_path)
+    for q in version.questions:
+        source = text(deck.notes[guid(q)][3])
+        assert "Handout section: Page title: Part title" in source
+        assert "page#part" not in source
+    # Without review, the section as the data names it.
+    anki.write(version.title, version.questions, tmp_path / "plain.apkg")
+    plain = open_deck(tmp_path / "plain.apkg", tmp_path)
+    assert all("Handout section: page#part" in text(plain.notes[guid(q)][3]) for q in version.questions)

@@ -15,7 +15,7 @@ from classroom_versions import nasty_version, seed_versions
 
 from handout.quiz.exports import csvfile
 from handout.quiz.generator import Question
-from handout.quiz.versions import Version
+from handout.quiz.versions import Version, public_id
 
 HEADER = ["version", "seed", "number", "id", "kind", "question", "option_a", "option_b", "option_c", "option_d",
           "prompts", "correct", "correct_text", "rationale", "citations", "section"]
@@ -82,7 +82,7 @@ def test_rfc4180_quoting(exported: tuple[Version, Path, list[str]]) -> None:
     text = path.read_bytes().decode("utf-8-sig")  # line breaks as written
     assert text.startswith(",".join(HEADER) + "\r\n")
     for q in version.questions:
-        assert f",{q.id},{q.kind}," in text
+        assert f",{public_id(q)},{q.kind}," in text
         for value in (q.stem, *q.options, q.rationale):
             if any(c in value for c in ',"\r\n'):
                 assert '"' + value.replace('"', '""') + '"' in text
@@ -94,7 +94,9 @@ def test_every_question_in_sheet_order(exported: tuple[Version, Path, list[str]]
     version, path, _ = exported
     header, records = rows(path)
     assert header == HEADER
-    assert [r["id"] for r in records] == [q.id for q in version.questions]
+    # The public id: stable, and naming no fact (the question's own id names the right answer).
+    assert [r["id"] for r in records] == [public_id(q) for q in version.questions]
+    assert not any(q.id in value for q in version.questions for r in records for value in r.values())
     for number, (q, r) in enumerate(zip(version.questions, records, strict=True), 1):
         # The code and seed printed on the sheet, so a row can be matched with it.
         assert (r["version"], r["seed"], r["number"]) == (version.code, str(version.seed), str(number))

@@ -14,7 +14,7 @@ for ``handout_quiz_seed``, ``handout_quiz_questions`` long), ``handout_quiz_vers
         <slug>-A-key.pdf       its answer key
         <slug>-A-projector.html  projector mode, one file, works offline
         <slug>-A.moodle.xml  <slug>-A.gift.txt  <slug>-A.qti.zip  <slug>-A.kahoot.xlsx  <slug>-A.csv
-        <slug>-A.apkg          the version's questions as Anki cards (the same notes as the bank deck's)
+        <slug>-A.apkg          the version's questions as an Anki deck of its own
 
 Nothing is written per page: Sphinx reads the project (so the answer key can name the handout's
 sections by their titles) and :meth:`ClassroomBuilder.finish` writes the set. Files are made in a
@@ -37,7 +37,8 @@ from sphinx.builders import Builder
 from sphinx.locale import __
 from sphinx.util import logging
 
-from handout.config import PAPER_SIZES, HandoutConfig, get_config, slugify
+from handout.config import PAPER_SIZES, HandoutConfig, get_config, slugify, where_set
+from handout.quiz.sheets import GRID_MAX
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -92,9 +93,15 @@ class ClassroomBuilder(Builder):
         versions = make_versions(form, self.handout.quiz_versions, citations=source.labels)
         for note in form.notes:
             logger.info("note: %s", note)
+        if len(form.questions) > GRID_MAX:
+            logger.warning(__("%d questions: the answer grid of each sheet takes more than one page (it holds %d)"),
+                           len(form.questions), GRID_MAX, type="quiz", subtype="grid",
+                           location=where_set(self.config, "handout_quiz_questions"))
 
         outdir = Path(self.outdir)
         outdir.mkdir(parents=True, exist_ok=True)
+        for left in outdir.glob(".staging-*"):
+            shutil.rmtree(left, ignore_errors=True)  # from a build that was killed before it could clean up
         staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=outdir))
         try:
             listing = self.write_set(staging, form.as_dict(), bank, versions)
@@ -120,8 +127,9 @@ class ClassroomBuilder(Builder):
         review = self._review_words()
         self._files: dict[str, list[_Made]] = {}
 
-        def made(code: str, path: Path, what: str, notes: list[str] | None = None) -> None:
-            self._files.setdefault(code, []).append(_Made(path.relative_to(folder).as_posix(), what, notes or []))
+        def made(version: Version, path: Path, what: str, notes: list[str] | None = None) -> None:
+            self._files.setdefault(version.code, []).append(
+                _Made(path.relative_to(folder).as_posix(), what, [_numbered(version, n) for n in notes or ()]))
 
         def exports(version: Version, base: Path) -> None:
             for suffix, write, what, options in (
@@ -133,16 +141,16 @@ class ClassroomBuilder(Builder):
                 (".csv", csvfile.write, "CSV, one row per question, for any other tool.", {}),
             ):
                 path = base.with_name(base.name + suffix)
-                made(version.code, path, what, write(version, path, **options))
+                made(version, path, what, write(version, path, **options))
 
         (folder / "quiz.json").write_text(json.dumps(form, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-        made("", folder / "quiz.json", "The class quiz as data: every version is a reordering of it.")
+        made(bank, folder / "quiz.json", "The class quiz as data: every version is a reordering of it.")
         deck = folder / f"{slug}.apkg"
-        made("", deck, "Anki deck of the whole bank, for self-study (importing a newer deck updates the cards).",
-             anki.write(bank.title, bank.questions, deck, citations=bank.citations))
+        made(bank, deck, "Anki deck of the whole bank, for self-study (importing a newer deck updates the cards).",
+             anki.write(bank.title, bank.questions, deck, citations=bank.citations, review=review))
         key = folder / f"{slug}-bank-key.pdf"
         key.write_bytes(sheets.render_pdf(sheets.key_html(bank, settings, review), settings))
-        made("", key, "Every question of the bank with its answer and rationale, for the teacher.")
+        made(bank, key, "Every question of the bank with its answer and rationale, for the teacher.")
         exports(bank, folder / slug)
 
         countdown = self.handout.quiz_time_limit if self.handout.quiz_countdown else None
@@ -152,19 +160,19 @@ class ClassroomBuilder(Builder):
             base = sub / f"{slug}-{version.code}"
             sheet = base.with_name(f"{base.name}-sheet.pdf")
             sheet.write_bytes(sheets.render_pdf(sheets.sheet_html(version, settings), settings))
-            made(version.code, sheet, "Student sheet to print: questions, name/class/date lines, a grid for letters.")
+            made(version, sheet, "Student sheet to print: questions, name/class/date lines, a grid for letters.")
             key = base.with_name(f"{base.name}-key.pdf")
             key.write_bytes(sheets.render_pdf(sheets.key_html(version, settings, review), settings))
-            made(version.code, key, "Answer key: the filled grid, then each answer with its rationale.")
+            made(version, key, "Answer key: the filled grid, then each answer with its rationale.")
             page = base.with_name(f"{base.name}-projector.html")
             page.write_text(projector.render(version, notice=self.handout.notice, countdown=countdown,
                                              language=self.config.language or "en"), encoding="utf-8")
-            made(version.code, page, "Projector mode, offline: arrows move, Enter reveals, t timer, f full screen.")
+            made(version, page, "Projector mode, offline: arrows move, Enter reveals, t timer, f full screen.")
             exports(version, base)
-            # The version's cards are the bank deck's (same note ids): importing both adds nothing twice.
             deck = base.with_name(f"{base.name}.apkg")
-            made(version.code, deck, "Anki deck of this version's questions, the same cards as the bank's deck.",
-                 anki.write(bank.title, version.questions, deck, citations=version.citations))
+            made(version, deck, "Anki deck of this version's questions, in its order (a deck of its own).",
+                 anki.write(version.title, version.questions, deck, citations=version.citations,
+                            version_label=version.label, review=review))
         (folder / "index.html").write_text(_index(self.config.project, self.handout.notice, bank, versions,
                                                   self._files), encoding="utf-8")
         # One line per file: Kahoot alone can leave out half a quiz, one line per question would bury the rest.
@@ -204,6 +212,20 @@ def _move_into_place(staging: Path, outdir: Path) -> None:
     for name in names:
         (staging / name).replace(outdir / name)
     (outdir / WRITTEN).write_text(json.dumps(names) + "\n", encoding="utf-8")
+
+
+def _numbered(version: Version, note: str) -> str:
+    """An exporter's ``<question id>: ...`` note as ``question 3 (term-definition-4c1d...): ...``.
+
+    The id names the facts asked about (the answer among them) and appears in no export; the number
+    is the one on the sheet and the digest the name in every export, so a teacher can find it.
+    """
+    from handout.quiz.versions import public_id
+
+    for number, question in enumerate(version.questions, 1):
+        if note.startswith(f"{question.id}: "):
+            return f"question {number} ({public_id(question)}): {note[len(question.id) + 2:]}"
+    return note
 
 
 @dataclass(frozen=True)

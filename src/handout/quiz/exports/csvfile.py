@@ -1,7 +1,9 @@
 """CSV for one version, for anything the other exports do not serve: one row per question, in sheet order.
 
 Columns: ``version`` (the code, ``B``) and ``seed``, which the printed sheet shows as "Version B (seed 0)";
-``number`` (the question's number on that sheet); ``id`` (stable) and ``kind``; ``question`` (the stem);
+``number`` (the question's number on that sheet); ``id``, the question's
+:func:`~handout.quiz.versions.public_id` (stable, and unlike the question's own id it names no fact,
+such as the right answer, to whoever opens the file) and ``kind``; ``question`` (the stem);
 ``option_a`` to ``option_d``, blank when a question has fewer (true/false: "True", "False"; matching: the
 options the prompts are matched with; fill-blank: none); ``prompts``, a matching question's prompts, one
 per line and numbered as on the sheet; ``correct``, the answer as the key prints it (``B``; matching
@@ -22,7 +24,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from handout.quiz.versions import Version, answer_letters, answer_text
+from handout.quiz.versions import Version, answer_letters, answer_text, public_id
 
 OPTION_COLUMNS = tuple(f"option_{letter}" for letter in "abcd")
 HEADER = ("version", "seed", "number", "id", "kind", "question", *OPTION_COLUMNS, "prompts", "correct",
@@ -45,7 +47,7 @@ def write(version: Version, path: Path) -> list[str]:
                 version.code,
                 str(version.seed),
                 str(number),
-                question.id,
+                public_id(question),
                 question.kind,
                 question.stem,
                 *options[:len(OPTION_COLUMNS)],

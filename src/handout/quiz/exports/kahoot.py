@@ -15,23 +15,25 @@ become two-answer questions ("True", "False").
 
 Every text cell is written as a string, so a stem or option starting with ``=`` is not turned into a
 formula. The file is reproducible: the document's created and modified times and the zip entries' times
-are ``SOURCE_DATE_EPOCH`` when it is set, else 1980-01-01 (the earliest time a zip entry can hold).
+are ``SOURCE_DATE_EPOCH`` when it is set, else 1980-01-01 (the earliest time a zip entry can hold), and
+openpyxl's zip is written again by :func:`~handout.quiz.exports.common.write_zip` (openpyxl dates entries
+by the clock). The time limits Kahoot offers are :data:`handout.config.TIME_LIMITS`, which the
+configuration checks too.
 """
 
 from __future__ import annotations
 
-import datetime
 import io
-import os
 import re
 import zipfile
 from pathlib import Path
 from typing import Any
 
+from handout.config import TIME_LIMITS
+from handout.quiz.exports.common import build_time, write_zip
 from handout.quiz.generator import Question
 from handout.quiz.versions import Version
 
-TIME_LIMITS = (5, 10, 20, 30, 60, 90, 120, 240)
 MAX_QUESTION = 120
 MAX_ANSWER = 75
 MAX_ANSWERS = 4
@@ -55,8 +57,6 @@ HEADER = (
 SHEET_NAME = "Sheet1"
 # Control characters XML 1.0 cannot hold, so no spreadsheet cell can (openpyxl refuses them too).
 ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-# The earliest date a zip entry can hold; used when SOURCE_DATE_EPOCH is not set.
-ZIP_EPOCH = datetime.datetime(1980, 1, 1)
 
 
 def write(version: Version, path: Path, *, time_limit: int = 30) -> list[str]:
@@ -64,6 +64,8 @@ def write(version: Version, path: Path, *, time_limit: int = 30) -> list[str]:
     if time_limit not in TIME_LIMITS:
         allowed = ", ".join(str(t) for t in TIME_LIMITS)
         raise ValueError(f"Kahoot's time limit must be one of {allowed} seconds, not {time_limit}")
+    # Read first: a malformed SOURCE_DATE_EPOCH stops the build before anything is written.
+    when = build_time()
     from openpyxl import Workbook
     from openpyxl.styles import Font
     from openpyxl.writer.excel import ExcelWriter
@@ -110,17 +112,19 @@ def write(version: Version, path: Path, *, time_limit: int = 30) -> list[str]:
     sheet.column_dimensions["G"].width = 26
     sheet.column_dimensions["H"].width = 32
 
-    when = _build_time()
     properties = workbook.properties
     properties.title = version.name
     properties.subject = f"Kahoot quiz, {version.label}"
     properties.creator = "handout-builder"
-    properties.created = when
-    properties.modified = when
+    # openpyxl writes naive times as UTC.
+    properties.created = when.replace(tzinfo=None)
+    properties.modified = when.replace(tzinfo=None)
     # Workbook.save stamps the modified time with the clock; ExcelWriter writes the properties as set.
     buffer = io.BytesIO()
     ExcelWriter(workbook, zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED)).save()
-    _write_dated(buffer.getvalue(), path, when)
+    with zipfile.ZipFile(buffer) as written:
+        entries = {entry.filename: written.read(entry) for entry in written.infolist()}
+    write_zip(path, entries, when=when)
     return notes
 
 
@@ -156,23 +160,3 @@ def _text(sheet: Any, row: int, column: int, value: str) -> Any:
     cell.data_type = "s"
     return cell
 
-
-def _build_time() -> datetime.datetime:
-    """``SOURCE_DATE_EPOCH`` (not before 1980: zip cannot hold it) or 1980-01-01, as naive UTC."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if not epoch:
-        return ZIP_EPOCH
-    when = datetime.datetime.fromtimestamp(int(epoch), datetime.UTC).replace(tzinfo=None)
-    return max(when, ZIP_EPOCH)
-
-
-def _write_dated(data: bytes, path: Path, when: datetime.datetime) -> None:
-    """Copy the zip ``data`` to ``path`` with every entry dated ``when``: openpyxl dates entries by the clock
-    (and the worksheet by its temporary file's time), so two writes would differ."""
-    date_time = (when.year, when.month, when.day, when.hour, when.minute, when.second)
-    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
-        for entry in source.infolist():
-            dated = zipfile.ZipInfo(entry.filename, date_time=date_time)
-            dated.compress_type = zipfile.ZIP_DEFLATED
-            dated.external_attr = 0o644 << 16
-            out.writestr(dated, source.read(entry))

@@ -22,7 +22,9 @@ A question's ``<name>`` is its stable id (never its position). Question text, op
 feedback are HTML (``format="html"``): the text is HTML-escaped first, so ``<b>`` in a stem is shown as
 written, and ElementTree escapes that again for XML (no CDATA, so no ``]]>`` problem). Option texts of
 matching questions and accepted answers are plain text in Moodle, so only XML escaping applies there.
-Line breaks are kept, as LF.
+Line breaks are kept, as LF. Characters XML 1.0 cannot hold at all (most C0 controls) are dropped, as no
+escaping can carry them; the comment naming the version is made safe the same way as the QTI export's
+(:mod:`handout.quiz.exports.common`).
 The right option's feedback is "Correct." and the rationale; a wrong option's points to the explanation,
 which is the general feedback (the rationale, citation included).
 """
@@ -34,6 +36,7 @@ import string
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+from handout.quiz.exports.common import xml_comment, xml_text
 from handout.quiz.generator import KINDS, TRUE_FALSE, Question
 from handout.quiz.versions import Version, public_id
 
@@ -49,7 +52,7 @@ DEFAULT_PENALTY = "0.3333333"
 def write(version: Version, path: Path) -> list[str]:
     """Write ``version`` as Moodle XML at ``path``. Every question fits, so there is nothing to note."""
     quiz = ET.Element("quiz")
-    quiz.append(ET.Comment(f" {_comment(version.name)} "))
+    quiz.append(ET.Comment(xml_comment(version.name)))
     for kind, questions in grouped(version):
         quiz.append(_category(version, kind))
         for question in questions:
@@ -89,16 +92,11 @@ def wildcard_literal(answer: str) -> str:
     return answer.replace("*", "\\*")
 
 
-def _comment(text: str) -> str:
-    # "--" may not occur inside an XML comment.
-    return text.replace("--", "- -").replace("--", "- -")
-
-
 def _text(parent: ET.Element, tag: str, text: str, fmt: str | None = "html") -> ET.Element:
     """``<tag format="fmt"><text>text</text></tag>``: Moodle's container for every text field."""
     element = ET.SubElement(parent, tag, {"format": fmt} if fmt else {})
     # An XML parser reads CRLF and CR as LF anyway: written so, the file holds what is read.
-    ET.SubElement(element, "text").text = text.replace("\r\n", "\n").replace("\r", "\n")
+    ET.SubElement(element, "text").text = xml_text(text).replace("\r\n", "\n").replace("\r", "\n")
     return element
 
 

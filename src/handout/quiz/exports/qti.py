@@ -44,24 +44,23 @@ identifier in every version whatever its position, so results can be compared ac
 
 Text goes into text nodes and attribute values through ElementTree, which escapes it; nothing is parsed as
 markup, so ``<b>`` in a stem stays the five characters it was. Characters XML 1.0 cannot hold at all (most
-C0 controls) are dropped. The zip is reproducible: entries sorted by name, deflated, dated
-``SOURCE_DATE_EPOCH`` when set (the reproducible-builds convention) and 1980-01-01 otherwise, with fixed
-permissions, so the same version gives the same bytes. Only the standard library is used.
+C0 controls) are dropped. The zip is reproducible (:func:`~handout.quiz.exports.common.write_zip`):
+entries sorted by name, deflated, dated ``SOURCE_DATE_EPOCH`` when set (the reproducible-builds
+convention) and 1980-01-01 otherwise, with fixed permissions, so the same version gives the same bytes.
+Only the standard library is used.
 """
 
 from __future__ import annotations
 
 import hashlib
-import os
 import re
-import time
 import unicodedata
 import xml.etree.ElementTree as ET
-import zipfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from handout.quiz.exports.common import build_time, write_zip, xml_comment, xml_text
 from handout.quiz.generator import Question
 from handout.quiz.versions import Version, public_id
 
@@ -86,17 +85,15 @@ SCORE = "SCORE"
 FEEDBACK = "FEEDBACK"
 RATIONALE = "RATIONALE"
 
-# Zip's earliest representable date; the default when SOURCE_DATE_EPOCH is not set.
-ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 TITLE_LENGTH = 80
 
 _KEPT = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-")
-# XML 1.0 Char production: everything else cannot appear in a document, escaped or not.
-_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 def write(version: Version, path: Path) -> list[str]:
     """Write ``version`` as a QTI 2.1 content package at ``path``; return notes on what was left out or merged."""
+    # Read first: a malformed SOURCE_DATE_EPOCH stops the build before anything is written.
+    when = build_time()
     notes: list[str] = []
     items: list[_Item] = []
     for question in version.questions:
@@ -107,7 +104,7 @@ def write(version: Version, path: Path) -> list[str]:
     files: dict[str, bytes] = {item.href: item.xml for item in items}
     files[TEST_FILE] = _test(version, items)
     files[MANIFEST] = _manifest(version, items)
-    _write_zip(path, files)
+    write_zip(path, files, when=when)
     return notes
 
 
@@ -146,7 +143,7 @@ def _item(question: Question, version: Version, notes: list[str]) -> _Item | Non
         "timeDependent": "false",
     })
     root.set("label", shown)
-    root.append(ET.Comment(_comment(f"{version.name}; question {shown}")))
+    root.append(ET.Comment(xml_comment(f"{version.name}; question {shown}")))
     if question.kind == "matching" and question.prompts and len(question.correct) == len(question.prompts):
         _matching(root, question)
     elif question.kind == "fill-blank" and question.accept and not question.options:
@@ -159,7 +156,7 @@ def _item(question: Question, version: Version, notes: list[str]) -> _Item | Non
         return None
     feedback = _el(root, "modalFeedback", {"outcomeIdentifier": FEEDBACK, "showHide": "show",
                                            "identifier": RATIONALE})
-    feedback.text = _clean(question.rationale)
+    feedback.text = xml_text(question.rationale)
     return _Item(question.id, ident, f"{ITEM_DIR}/{ident}.xml", _serialize(root))
 
 
@@ -174,9 +171,9 @@ def _choice(root: ET.Element, question: Question) -> None:
     body = _el(root, "itemBody")
     interaction = _el(body, "choiceInteraction", {"responseIdentifier": RESPONSE, "shuffle": "false",
                                                   "maxChoices": "1" if single else "0"})
-    _el(interaction, "prompt").text = _clean(question.stem)
+    _el(interaction, "prompt").text = xml_text(question.stem)
     for choice_id, option in zip(ids, question.options, strict=True):
-        _el(interaction, "simpleChoice", {"identifier": choice_id}).text = _clean(option)
+        _el(interaction, "simpleChoice", {"identifier": choice_id}).text = xml_text(option)
     _el(root, "responseProcessing", {"template": MATCH_CORRECT})
 
 
@@ -195,15 +192,15 @@ def _matching(root: ET.Element, question: Question) -> None:
     body = _el(root, "itemBody")
     interaction = _el(body, "matchInteraction", {"responseIdentifier": RESPONSE, "shuffle": "false",
                                                  "maxAssociations": str(len(prompt_ids))})
-    _el(interaction, "prompt").text = _clean(question.stem)
+    _el(interaction, "prompt").text = xml_text(question.stem)
     # Each prompt takes one option; an option may answer every prompt (several items share a group).
     prompts = _el(interaction, "simpleMatchSet")
     for prompt_id, text in zip(prompt_ids, question.prompts, strict=True):
-        _el(prompts, "simpleAssociableChoice", {"identifier": prompt_id, "matchMax": "1"}).text = _clean(text)
+        _el(prompts, "simpleAssociableChoice", {"identifier": prompt_id, "matchMax": "1"}).text = xml_text(text)
     options = _el(interaction, "simpleMatchSet")
     for option_id, text in zip(option_ids, question.options, strict=True):
         _el(options, "simpleAssociableChoice", {"identifier": option_id,
-                                                "matchMax": str(len(prompt_ids))}).text = _clean(text)
+                                                "matchMax": str(len(prompt_ids))}).text = xml_text(text)
     _el(root, "responseProcessing", {"template": MAP_RESPONSE})
 
 
@@ -215,7 +212,7 @@ def _fill_blank(root: ET.Element, question: Question, notes: list[str]) -> None:
                          "one answer in QTI, which compares them without case")
         else:
             accepted[answer.casefold()] = answer
-    answers = [_clean(a) for a in accepted.values()]
+    answers = [xml_text(a) for a in accepted.values()]
     response = _el(root, "responseDeclaration", {"identifier": RESPONSE, "cardinality": "single",
                                                  "baseType": "string"})
     _values(_el(response, "correctResponse"), answers[:1])
@@ -224,7 +221,7 @@ def _fill_blank(root: ET.Element, question: Question, notes: list[str]) -> None:
         _el(mapping, "mapEntry", {"mapKey": answer, "mappedValue": "1", "caseSensitive": "false"})
     _outcomes(root, maximum=1)
     body = _el(root, "itemBody")
-    _el(body, "p").text = _clean(question.stem)
+    _el(body, "p").text = xml_text(question.stem)
     # textEntryInteraction is inline: it needs a block around it.
     _el(_el(body, "p"), "textEntryInteraction", {"responseIdentifier": RESPONSE,
                                                  "expectedLength": str(max(map(len, answers), default=10))})
@@ -258,7 +255,7 @@ def _test(version: Version, items: list[_Item]) -> bytes:
     root = _root("assessmentTest", QTI_NS, QTI_XSD, {"identifier": _version_id("test", version),
                                                      "title": _title(version.name, limit=None),
                                                      "toolName": "handout"})
-    root.append(ET.Comment(_comment(version.name)))
+    root.append(ET.Comment(xml_comment(version.name)))
     score = _el(root, "outcomeDeclaration", {"identifier": SCORE, "cardinality": "single", "baseType": "float"})
     _values(_el(score, "defaultValue"), ["0"])
     part = _el(root, "testPart", {"identifier": "part-1", "navigationMode": "nonlinear",
@@ -276,7 +273,7 @@ def _test(version: Version, items: list[_Item]) -> bytes:
 
 def _manifest(version: Version, items: list[_Item]) -> bytes:
     root = _root("manifest", CP_NS, CP_XSD, {"identifier": _version_id("manifest", version)})
-    root.append(ET.Comment(_comment(version.name)))
+    root.append(ET.Comment(xml_comment(version.name)))
     metadata = _el(root, "metadata")
     _el(metadata, "schema").text = "QTIv2.1 Package"
     _el(metadata, "schemaversion").text = "1.0.0"
@@ -330,37 +327,10 @@ def _serialize(root: ET.Element) -> bytes:
     return data + b"\n"
 
 
-def _clean(text: str) -> str:
-    return _NOT_XML.sub("", text)
-
-
 def _title(text: str, limit: int | None = TITLE_LENGTH) -> str:
     # Titles are normalizedString: no line breaks or tabs.
-    title = " ".join(_clean(text).split())
+    title = " ".join(xml_text(text).split())
     if limit is not None and len(title) > limit:
         title = title[:limit - 1].rstrip() + "…"
     return title
 
-
-def _comment(text: str) -> str:
-    # A comment may not contain "--" nor end with "-".
-    return " " + re.sub("-(?=-)", "- ", _clean(text)).rstrip("-") + " "
-
-
-def _timestamp() -> tuple[int, int, int, int, int, int]:
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if not epoch.isdigit():
-        return ZIP_EPOCH
-    stamp = time.gmtime(int(epoch))[:6]
-    return max(ZIP_EPOCH, (stamp[0], stamp[1], stamp[2], stamp[3], stamp[4], stamp[5]))
-
-
-def _write_zip(path: Path, files: Mapping[str, bytes]) -> None:
-    stamp = _timestamp()
-    with zipfile.ZipFile(path, "w") as archive:
-        for name in sorted(files):
-            info = zipfile.ZipInfo(name, date_time=stamp)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.create_system = 3  # Unix, so the permissions below mean the same on every machine
-            info.external_attr = 0o644 << 16
-            archive.writestr(info, files[name], compresslevel=9)
