@@ -3,6 +3,7 @@ exporters (every kind, and the characters each format must escape)."""
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 from handout.quiz import bib, generator
@@ -50,3 +51,20 @@ def nasty_version() -> Version:
     )
     return Version(title="Tests: α & <β> {quiz}", code="B", seed=7, questions=questions,
                    citations={"smith2001": "Smith & Jones, 2001"})
+
+
+def with_moodle_extras(version: Version) -> Version:
+    """``version`` with shapes the others lack: a matching option no prompt takes, a ``*`` (Moodle's
+    wildcard) in an accepted answer, an option that starts like a GIFT grade weight, line breaks."""
+    def extra(q: Question) -> Question:
+        if q.kind == "matching":
+            return dataclasses.replace(q, options=(*q.options, 'Somatostatin analogues: #1 ~ "x" = y'))
+        if q.kind == "fill-blank":
+            return dataclasses.replace(q, accept=(*q.accept, "GH*"))
+        if q.kind == "definition-term":
+            wrong = next(i for i in range(len(q.options)) if i not in q.correct)
+            options = list(q.options)
+            options[wrong] = "%50% of it = half,\n\nor less"
+            return dataclasses.replace(q, options=tuple(options), stem=f"{q.stem}\n\nSecond line\r\nthird")
+        return q
+    return dataclasses.replace(version, code="C", questions=tuple(extra(q) for q in version.questions))

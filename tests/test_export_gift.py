@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from classroom_versions import nasty_version, seed_versions
+from classroom_versions import nasty_version, seed_versions, with_moodle_extras
 from lxml import html as lxml_html
 from pygiftparser import parser
 
@@ -24,27 +24,10 @@ CHOICE_KINDS = {"term-definition", "definition-term", "compound-family", "compou
                 "finding-evidence", "finding-study"}
 
 
-def with_extras(version: Version) -> Version:
-    """``version`` with shapes the others lack: a matching option no prompt takes, a ``*`` (Moodle's
-    wildcard) in an accepted answer, an option that starts like a grade weight (``%50%``), line breaks."""
-    def extra(q: Question) -> Question:
-        if q.kind == "matching":
-            return dataclasses.replace(q, options=(*q.options, 'Somatostatin analogues: #1 ~ "x" = y'))
-        if q.kind == "fill-blank":
-            return dataclasses.replace(q, accept=(*q.accept, "GH*"))
-        if q.kind == "definition-term":
-            wrong = next(i for i in range(len(q.options)) if i not in q.correct)
-            options = list(q.options)
-            options[wrong] = "%50% of it = half,\n\nor less"
-            return dataclasses.replace(q, options=tuple(options), stem=f"{q.stem}\n\nSecond line\r\nthird")
-        return q
-    return dataclasses.replace(version, code="C", questions=tuple(extra(q) for q in version.questions))
-
-
 VERSIONS = {
     **{f"handout-{v.code}": v for v in seed_versions()},
     "nasty": nasty_version(),
-    "nasty-extras": with_extras(nasty_version()),
+    "nasty-extras": with_moodle_extras(nasty_version()),
 }
 
 

@@ -4,11 +4,10 @@ category per kind that names the version (title, code and seed)."""
 
 from __future__ import annotations
 
-import dataclasses
 from pathlib import Path
 
 import pytest
-from classroom_versions import nasty_version, seed_versions
+from classroom_versions import nasty_version, seed_versions, with_moodle_extras
 from lxml import etree
 from lxml import html as lxml_html
 
@@ -20,27 +19,10 @@ from handout.quiz.versions import Version, public_id
 QTYPES = {"true-false": "truefalse", "matching": "matching", "fill-blank": "shortanswer"}
 
 
-def with_extras(version: Version) -> Version:
-    """``version`` with shapes the others lack: a matching option no prompt takes, a ``*`` (Moodle's
-    wildcard) in an accepted answer, an option that starts like a GIFT grade weight, line breaks."""
-    def extra(q: Question) -> Question:
-        if q.kind == "matching":
-            return dataclasses.replace(q, options=(*q.options, 'Somatostatin analogues: #1 ~ "x" = y'))
-        if q.kind == "fill-blank":
-            return dataclasses.replace(q, accept=(*q.accept, "GH*"))
-        if q.kind == "definition-term":
-            wrong = next(i for i in range(len(q.options)) if i not in q.correct)
-            options = list(q.options)
-            options[wrong] = "%50% of it = half,\n\nor less"
-            return dataclasses.replace(q, options=tuple(options), stem=f"{q.stem}\n\nSecond line\r\nthird")
-        return q
-    return dataclasses.replace(version, code="C", questions=tuple(extra(q) for q in version.questions))
-
-
 VERSIONS = {
     **{f"handout-{v.code}": v for v in seed_versions()},
     "nasty": nasty_version(),
-    "nasty-extras": with_extras(nasty_version()),
+    "nasty-extras": with_moodle_extras(nasty_version()),
 }
 
 

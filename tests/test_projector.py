@@ -13,14 +13,13 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
-import shutil
-import subprocess
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pytest
+from browser_support import axe_path, launch_chromium
 from bs4 import BeautifulSoup, Tag
 from classroom_versions import NASTY, nasty_version, seed_versions
 from conftest import PROJECT
@@ -29,11 +28,6 @@ from playwright.sync_api import Browser, BrowserContext, Page, Route, expect, sy
 from handout.quiz.projector import render
 from handout.quiz.versions import Version, public_id
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
-BROWSER_DIR = PROJECT / "tests" / "browser"
-AXE = BROWSER_DIR / "node_modules" / "axe-core" / "axe.min.js"
 ARTIFACTS = PROJECT / "_build" / "test-artifacts"
 STATIC = PROJECT / "src" / "handout" / "quiz" / "static"
 NOTICE = "General educational information for research-use framing only, not medical advice."
@@ -51,26 +45,15 @@ def version() -> Version:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing; install Debian's Chromium with:  sudo apt-get install -y chromium")
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        browser = launch_chromium(p)
         yield browser
         browser.close()
 
 
 @pytest.fixture(scope="module")
 def axe_source() -> Path:
-    if not AXE.exists():
-        npm = shutil.which("npm")
-        if npm is None:
-            pytest.fail("axe-core is missing and so is npm: install Node.js with npm, then run "
-                        "npm ci --prefix tests/browser")
-        proc = subprocess.run([npm, "ci", "--prefix", str(BROWSER_DIR), "--no-audit", "--no-fund"],
-                              capture_output=True, text=True, check=False)
-        if proc.returncode != 0 or not AXE.exists():
-            pytest.fail(f"npm ci --prefix tests/browser failed:\n{proc.stdout}\n{proc.stderr}")
-    return AXE
+    return axe_path()
 
 
 @dataclass

@@ -10,10 +10,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from browser_support import launch_chromium
 from bs4 import BeautifulSoup
 from conftest import copy_root, sphinx_build
 from playwright.sync_api import Browser, expect, sync_playwright
-from test_projector import CHROMIUM, CHROMIUM_ARGS, VIEWPORT
+from test_projector import VIEWPORT
 
 
 @pytest.fixture(scope="module")
@@ -27,7 +28,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        browser = launch_chromium(p)
         yield browser
         browser.close()
 

@@ -12,8 +12,6 @@ import functools
 import gzip
 import http.server
 import re
-import shutil
-import subprocess
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -21,14 +19,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from browser_support import axe_path, launch_chromium
 from conftest import PROJECT, Build
 from playwright.sync_api import Browser, BrowserContext, Locator, Page, Playwright, sync_playwright
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
-BROWSER_DIR = PROJECT / "tests" / "browser"
-AXE = BROWSER_DIR / "node_modules" / "axe-core" / "axe.min.js"
 ARTIFACTS = PROJECT / "_build" / "test-artifacts"
 SINGLE = {"term-definition", "definition-term", "compound-family", "compound-target", "family-compound",
           "finding-evidence", "finding-study", "true-false"}
@@ -58,28 +52,14 @@ def playwright() -> Iterator[Playwright]:
 
 @pytest.fixture(scope="session")
 def browser(playwright: Playwright) -> Iterator[Browser]:
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing; install Debian's Chromium with:  sudo apt-get install -y chromium  "
-                    "(make test does it when run as root)")
-    browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+    browser = launch_chromium(playwright)
     yield browser
     browser.close()
 
 
 @pytest.fixture(scope="session")
 def axe_source() -> str:
-    """axe-core from tests/browser/node_modules, installed with ``npm ci`` when it is not there yet."""
-    if not AXE.exists():
-        npm = shutil.which("npm")
-        if npm is None:
-            pytest.fail("npm is missing, so axe-core cannot be installed for the accessibility checks: install "
-                        "Node.js with npm (on Debian: sudo apt-get install -y nodejs npm), then run "
-                        "npm ci --prefix tests/browser")
-        proc = subprocess.run([npm, "ci", "--prefix", str(BROWSER_DIR), "--no-audit", "--no-fund"],
-                              capture_output=True, text=True, check=False)
-        if proc.returncode != 0 or not AXE.exists():
-            pytest.fail(f"npm ci --prefix tests/browser failed:\n{proc.stdout}\n{proc.stderr}")
-    return str(AXE)
+    return str(axe_path())
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
