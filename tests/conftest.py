@@ -7,10 +7,12 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Browser
 
 pytest_plugins = ("sphinx.testing.fixtures",)
 
@@ -18,6 +20,18 @@ PROJECT = Path(__file__).resolve().parent.parent
 SPHINX_BUILD = [sys.executable, "-m", "sphinx"]
 # A fixed date makes the PDF reproducible and the title block predictable.
 EPOCH = "1700000000"
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """Debian's Chromium, one for the whole session: Playwright's sync API allows one driver at a time."""
+    from browser_support import launch_chromium
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = launch_chromium(p)
+        yield chromium
+        chromium.close()
 
 
 @pytest.fixture(scope="session")

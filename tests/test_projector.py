@@ -19,11 +19,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from browser_support import axe_path, launch_chromium
+from browser_support import axe_path
 from bs4 import BeautifulSoup, Tag
 from classroom_versions import NASTY, nasty_version, seed_versions
 from conftest import PROJECT
-from playwright.sync_api import Browser, BrowserContext, Page, Route, expect, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, Route, expect
 
 from handout.quiz.projector import render
 from handout.quiz.versions import Version, public_id
@@ -41,14 +41,6 @@ MIN_FONT_PX = 18
 @pytest.fixture(scope="module")
 def version() -> Version:
     return seed_versions()[0]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as p:
-        browser = launch_chromium(p)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture(scope="module")

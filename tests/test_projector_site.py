@@ -6,14 +6,12 @@ BeautifulSoup and the projector page is opened in Debian's Chromium by following
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from browser_support import launch_chromium
 from bs4 import BeautifulSoup
 from conftest import copy_root, sphinx_build
-from playwright.sync_api import Browser, expect, sync_playwright
+from playwright.sync_api import Browser, expect
 from test_projector import VIEWPORT
 
 
@@ -23,14 +21,6 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     build = sphinx_build("html", src, src.parent / "html")
     assert build.returncode == 0, build.stderr
     return build.outdir
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as p:
-        browser = launch_chromium(p)
-        yield browser
-        browser.close()
 
 
 def quizzes(site: Path) -> list[tuple[str, list[str], list[tuple[list[str], list[int]]]]]:

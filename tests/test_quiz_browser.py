@@ -19,9 +19,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from browser_support import axe_path, launch_chromium
+from browser_support import axe_path
 from conftest import PROJECT, Build
-from playwright.sync_api import Browser, BrowserContext, Locator, Page, Playwright, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Locator, Page
 
 ARTIFACTS = PROJECT / "_build" / "test-artifacts"
 SINGLE = {"term-definition", "definition-term", "compound-family", "compound-target", "family-compound",
@@ -43,19 +43,6 @@ QUESTIONS_JS = """section => [...section.querySelectorAll('.handout-quiz-questio
 
 
 # --- the browser, the server and the pages -------------------------------------------------------
-
-@pytest.fixture(scope="session")
-def playwright() -> Iterator[Playwright]:
-    with sync_playwright() as p:
-        yield p
-
-
-@pytest.fixture(scope="session")
-def browser(playwright: Playwright) -> Iterator[Browser]:
-    browser = launch_chromium(playwright)
-    yield browser
-    browser.close()
-
 
 @pytest.fixture(scope="session")
 def axe_source() -> str:
