@@ -6,6 +6,8 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
+from lxml import html as lxml_html
+
 from handout.quiz import bib, generator
 from handout.quiz.generator import Question
 from handout.quiz.loader import load_quiz_data
@@ -68,3 +70,31 @@ def with_moodle_extras(version: Version) -> Version:
             return dataclasses.replace(q, options=tuple(options), stem=f"{q.stem}\n\nSecond line\r\nthird")
         return q
     return dataclasses.replace(version, code="C", questions=tuple(extra(q) for q in version.questions))
+
+
+def moodle_versions() -> dict[str, Version]:
+    """What the Moodle XML and GIFT tests export: the handout's versions, the nasty one, and with extras."""
+    return {
+        **{f"handout-{v.code}": v for v in seed_versions()},
+        "nasty": nasty_version(),
+        "nasty-extras": with_moodle_extras(nasty_version()),
+    }
+
+
+def html_shown(fragment: str) -> str:
+    """The text a browser shows for an HTML fragment (lxml's HTML parser): an unescaped ``<b>`` would be
+    a tag and vanish from it, so a missing escape shows up as a difference."""
+    if not fragment.strip():
+        return ""
+    return str(lxml_html.fragment_fromstring(fragment, create_parent="div").text_content())
+
+
+def literal(pattern: str) -> str:
+    """The one answer a Moodle short-answer pattern accepts, asserting it has no wildcard (a bare ``*``)."""
+    assert "*" not in pattern.replace("\\*", ""), f"{pattern!r} holds a wildcard"
+    return pattern.replace("\\*", "*")
+
+
+def lines(text: str) -> str:
+    """``text`` with its line breaks as LF, the form both Moodle's readers keep them in."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")

@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from classroom_versions import nasty_version, seed_versions, with_moodle_extras
-from lxml import html as lxml_html
+from classroom_versions import html_shown as shown
+from classroom_versions import lines, literal, moodle_versions, nasty_version
 from pygiftparser import parser
 
 from handout.quiz.exports import gift
@@ -24,11 +24,7 @@ CHOICE_KINDS = {"term-definition", "definition-term", "compound-family", "compou
                 "finding-evidence", "finding-study"}
 
 
-VERSIONS = {
-    **{f"handout-{v.code}": v for v in seed_versions()},
-    "nasty": nasty_version(),
-    "nasty-extras": with_moodle_extras(nasty_version()),
-}
+VERSIONS = moodle_versions()
 
 
 @pytest.fixture(params=sorted(VERSIONS))
@@ -37,25 +33,6 @@ def exported(request: pytest.FixtureRequest, tmp_path: Path) -> tuple[Version, P
     path = tmp_path / "quiz.gift.txt"
     notes = gift.write(version, path)
     return version, path, notes
-
-
-def shown(fragment: str) -> str:
-    """The text a browser shows for an HTML fragment (lxml's HTML parser); an unescaped ``<b>`` would
-    be a tag and vanish, so a missing escape shows up as a difference."""
-    if not fragment.strip():
-        return ""
-    return str(lxml_html.fragment_fromstring(fragment, create_parent="div").text_content())
-
-
-def literal(pattern: str) -> str:
-    """The one answer a Moodle short-answer pattern accepts, asserting it has no wildcard (a bare ``*``)."""
-    assert "*" not in pattern.replace("\\*", ""), f"{pattern!r} holds a wildcard"
-    return pattern.replace("\\*", "*")
-
-
-def lines(text: str) -> str:
-    """``text`` with its line breaks as LF, the form both Moodle's readers keep them in."""
-    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def right_feedback(q: Question, feedback: str) -> None:

@@ -7,9 +7,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from classroom_versions import nasty_version, seed_versions, with_moodle_extras
+from classroom_versions import html_shown as shown
+from classroom_versions import lines, literal, moodle_versions
 from lxml import etree
-from lxml import html as lxml_html
 
 from handout.quiz.exports import moodle
 from handout.quiz.generator import Question
@@ -19,11 +19,7 @@ from handout.quiz.versions import Version, public_id
 QTYPES = {"true-false": "truefalse", "matching": "matching", "fill-blank": "shortanswer"}
 
 
-VERSIONS = {
-    **{f"handout-{v.code}": v for v in seed_versions()},
-    "nasty": nasty_version(),
-    "nasty-extras": with_moodle_extras(nasty_version()),
-}
+VERSIONS = moodle_versions()
 
 
 @pytest.fixture(params=sorted(VERSIONS))
@@ -32,25 +28,6 @@ def exported(request: pytest.FixtureRequest, tmp_path: Path) -> tuple[Version, P
     path = tmp_path / "quiz.xml"
     notes = moodle.write(version, path)
     return version, path, notes
-
-
-def shown(fragment: str) -> str:
-    """The text a browser shows for an HTML fragment (lxml's HTML parser): unescaped ``<b>`` would be
-    a tag and vanish from it, so a missing escape shows up as a difference."""
-    if not fragment:
-        return ""
-    return str(lxml_html.fragment_fromstring(fragment, create_parent="div").text_content())
-
-
-def literal(pattern: str) -> str:
-    """The one answer a Moodle short-answer pattern accepts, asserting it has no wildcard (a bare ``*``)."""
-    assert "*" not in pattern.replace("\\*", ""), f"{pattern!r} holds a wildcard"
-    return pattern.replace("\\*", "*")
-
-
-def lines(text: str) -> str:
-    """``text`` with its line breaks as LF, the form both Moodle's readers keep them in."""
-    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def read(path: Path) -> tuple[list[str], list[str], dict[str, tuple[str, etree._Element]]]:

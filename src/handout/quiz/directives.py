@@ -106,8 +106,12 @@ def section_reference(section: str, docname: str) -> addnodes.pending_xref:
     return ref
 
 
-def answer_text(q: Question) -> tuple[str, str]:
-    """(the answer as the answer key prints it, the answer in full for the page's disclosure)."""
+def handout_answers(q: Question) -> tuple[str, str]:
+    """(the answer as the handout's answer key prints it, the answer in full for the page's disclosure).
+
+    Letters first, as the handout's quizzes are lettered; the classroom sheets and exports word it with
+    :func:`handout.quiz.versions.answer_text` and :func:`~handout.quiz.versions.answer_letters`.
+    """
     if q.kind == "fill-blank":
         return q.accept[0], " or ".join(q.accept)
     if q.kind == "matching":
@@ -172,7 +176,7 @@ class QuizDirective(DataDirective):
         entries = []
         for n, question in enumerate(form.questions, 1):
             node += self.question(question, n, source.labels)
-            entries.append(KeyEntry(number=n, qid=question.id, kind=question.kind, answer=answer_text(question)[0],
+            entries.append(KeyEntry(number=n, qid=question.id, kind=question.kind, answer=handout_answers(question)[0],
                                     rationale=question.rationale, cite=question.cite,
                                     labels=tuple(source.labels.get(k, k) for k in question.cite)))
         self.domain.quizzes.setdefault(self.env.docname, []).append(
@@ -203,7 +207,7 @@ class QuizDirective(DataDirective):
             fieldset += options
         node += fieldset
         answer = qn.quiz_answer()
-        full = f"Answer: {answer_text(q)[1]}"
+        full = f"Answer: {handout_answers(q)[1]}"
         answer += qn.quiz_key(full, full)
         rationale = qn.quiz_rationale()
         rationale += rationale_children(self.env, document, q.rationale, q.cite, self.lineno, labels)
