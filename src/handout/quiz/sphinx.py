@@ -68,7 +68,8 @@ def page_assets(app: Sphinx, pagename: str, templatename: str, context: dict[str
     if next(iter(doctree.findall(qn.quiz)), None) is None:
         return
     builder.add_css_file("quiz.css")
-    builder.add_js_file("quiz.js", type="module")
+    # Classic and deferred, not type="module": module scripts are blocked on pages opened from disk.
+    builder.add_js_file("quiz.js", defer="defer")
 
 
 def write_projector_pages(app: Sphinx, exception: BaseException | None) -> None:

@@ -2,6 +2,12 @@
 // Works on the markup the `handout` Sphinx extension emits (section.handout-quiz); configured only
 // through its data- attributes. Without this script the page still works: every answer is in its
 // <details>. Nothing here builds HTML from strings or asks another host for anything.
+//
+// A classic deferred script, not an ES module: Chromium refuses module scripts on pages opened from
+// disk (file://), and a teacher may well double-click the built page. The function keeps every name
+// out of the page's global scope, as a module would; `defer` runs it once the document is parsed.
+(() => {
+"use strict";
 
 const SINGLE = new Set([
   "term-definition", "definition-term", "compound-family", "compound-target", "family-compound",
@@ -287,3 +293,4 @@ class Quiz {
 }
 
 for (const section of document.querySelectorAll("section.handout-quiz")) new Quiz(section);
+})();
