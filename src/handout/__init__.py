@@ -18,11 +18,13 @@ if TYPE_CHECKING:
 def setup(app: Sphinx) -> ExtensionMetadata:
     from handout.citations import setup_citations
     from handout.config import setup_config
+    from handout.confine import setup_confine
     from handout.pdf import setup_pdf
     from handout.quiz.classroom import setup_classroom
     from handout.quiz.sphinx import setup_quiz
 
     setup_config(app)
+    setup_confine(app)
     setup_citations(app)
     setup_pdf(app)
     setup_quiz(app)
