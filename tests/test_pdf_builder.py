@@ -179,3 +179,35 @@ def test_settings_from_the_command_line_are_checked_too(rootdir: Path, tmp_path:
     build = sphinx_build("pdf", rootdir / "test-pdf", tmp_path / "out", "-D", "handout_pdf_paper=A5")
     assert build.returncode == 2
     assert "command line (-D): handout_pdf_paper = 'A5': expected one of 'A4', 'Letter'" in build.stderr
+
+
+def test_plain_http_is_refused_by_our_fetcher(unsafe_root: Path, tmp_path: Path) -> None:
+    # Our fetcher refuses http:// itself (handout.fetch); were it to let it through, WeasyPrint would
+    # block it with a warning of its own (handout.weasyprint), which this test does not accept.
+    with (unsafe_root / "index.md").open("a", encoding="utf-8") as page:
+        page.write("\n![a plain web picture](http://example.org/plain.png)\n")
+    build = sphinx_build("pdf", unsafe_root, tmp_path / "out", "-q")
+    assert build.returncode != 0
+    assert re.search(r"index\.md:9: WARNING: not included in the PDF: http://example\.org/plain\.png, because "
+                     r"it is not a local file of the project .*\[handout\.fetch\]", build.stderr), build.stderr
+    assert "handout.weasyprint" not in build.stderr
+
+
+def test_fetch_warnings_name_the_markdown_file_and_line(unsafe_root: Path, tmp_path: Path) -> None:
+    # Relative and inline raw HTML arrive at the fetcher as absolute URLs; each warning must still
+    # name the page's own file and line (it once said "index.md.rst", with no line).
+    with (unsafe_root / "index.md").open("a", encoding="utf-8") as page:
+        page.write(
+            "\n<p><img src=\"../../../../../../../../etc/hostname\" alt=\"relative\"></p>\n"  # line 9
+            "\nText with <img src=\"http://example.org/inline.png\" alt=\"inline\"> inline.\n"  # line 11
+            "\n<div style=\"background: url('https://example.org/bg.png')\">styled</div>\n"  # line 13
+        )
+    build = sphinx_build("pdf", unsafe_root, tmp_path / "out", "-q")
+    assert build.returncode != 0
+    assert ".md.rst" not in build.stderr
+    expected = {9: "file:///etc/hostname", 11: "http://example.org/inline.png", 13: "https://example.org/bg.png"}
+    for line, url in expected.items():
+        assert re.search(rf"index\.md:{line}: WARNING: not included in the PDF: {re.escape(url)}, because",
+                         build.stderr), (line, build.stderr)
+    for warning in re.findall(r"^.*WARNING.*$", build.stderr, flags=re.MULTILINE):
+        assert re.match(r"\S*index\.md:\d+: WARNING", warning), warning

@@ -9,6 +9,7 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
+from urllib.parse import unquote, urlsplit
 
 from docutils import nodes
 from sphinx import addnodes
@@ -26,11 +27,15 @@ from handout.pdf.importing import import_weasyprint
 from handout.pdf.translator import PdfTranslator
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Callable, Iterator
 
     from weasyprint import Document
 
 logger = sphinx_logging.getLogger(__name__)
+
+#: A warning's location as Sphinx takes it: ``"file:line"``, or ``(docname, line)``. A string without
+#: a colon is taken for a docname (Sphinx appends a source suffix: ``index.md`` became ``index.md.rst``).
+Location = str | tuple[str, int | None]
 
 PRINT_CSS = THEME_DIR / "handout_print" / "static" / "handout-print.css"
 
@@ -140,13 +145,42 @@ class PdfBuilder(SingleFileHTMLBuilder):
     def _warn_refused(self, url: str, why: str) -> None:
         if url in self._refused:
             return  # WeasyPrint may ask twice for the same resource
-        location = self.asset_locations.get(url) or self.asset_locations.get(url.rstrip("/"))
         logger.warning(
             __("not included in the PDF: %s, because %s"),
-            url, why, type="handout", subtype="fetch",
-            location=location or str(self.env.doc2path(self.config.root_doc)),
+            url, why, type="handout", subtype="fetch", location=self.asset_location(url),
         )
         self._refused.add(url)
+
+    def asset_location(self, url: str) -> Location:
+        """The Markdown file and line that asked for ``url``; the root page (no line) when unknown.
+
+        WeasyPrint asks for absolute URLs: a relative ``src`` of the page (``../x.png``) arrives
+        resolved against the output folder, so the URLs the pages gave are resolved the same way.
+        """
+        wanted = _comparable(url, self.outdir)
+        for asked, location in self.asset_locations.items():
+            if asked in (url, url.rstrip("/")) or _comparable(asked, self.outdir) == wanted:
+                return self._real_location(location)
+        return (self.config.root_doc, None)
+
+    def message_location(self, message: str) -> Location:
+        """The location of a WeasyPrint message: that of the first URL it names that a page asked for."""
+        for url in _URL_IN_MESSAGE.findall(message):
+            location = self.asset_location(url)
+            if location != (self.config.root_doc, None):
+                return location
+        return (self.config.root_doc, None)
+
+    def _real_location(self, location: str) -> Location:
+        """``file:line`` as it is; ``file:`` (no line) or ``<unknown>:line`` as ``(docname, line)``."""
+        source, _, line = location.rpartition(":")
+        number = int(line) if line.isdigit() else None
+        if source and source != "<unknown>" and number:
+            return location
+        docname = self.env.path2doc(source) if source and source != "<unknown>" else None
+        if docname is None:
+            return (self.config.root_doc, None)  # a line of an unknown file would point at the wrong one
+        return (docname, number)
 
     def page_css(self) -> str:
         return page_css(PAPER_SIZES[self.handout.paper], self.handout.short_notice)
@@ -167,7 +201,7 @@ class PdfBuilder(SingleFileHTMLBuilder):
         fetcher = ProjectFileFetcher([self.srcdir, self.outdir], self._warn_refused)
         fonts = FontConfiguration()
         base = str(self.outdir) + os.sep
-        with _weasyprint_warnings(self._refused, self.env.doc2path(self.config.root_doc)):
+        with _weasyprint_warnings(self._refused, self.message_location):
             try:
                 document = HTML(filename=str(html_path), base_url=base, url_fetcher=fetcher)
                 sheets = [
@@ -211,6 +245,20 @@ class PdfBuilder(SingleFileHTMLBuilder):
 # Sphinx's singlehtml links a section of another document as "#document-<doc>#<id>",
 # which is not a valid fragment; ids are scoped per document instead (see scope_ids).
 _DOUBLE_ANCHOR = re.compile(r'href="#document-([^"#]+)#([^"]+)"')
+
+# A URL quoted in a WeasyPrint message ("Failed to load image at 'file:///...'").
+_URL_IN_MESSAGE = re.compile(r"""[a-zA-Z][a-zA-Z0-9+.-]*:[^\s'"<>()]+""")
+
+
+def _comparable(url: str, base: str | os.PathLike[str]) -> str:
+    """``url`` in one form for comparison: a local file (or a path relative to ``base``) as its
+    absolute normalised path, anything else as it is."""
+    parts = urlsplit(url)
+    if parts.scheme.lower() == "file":
+        return os.path.normpath(unquote(parts.path))
+    if parts.scheme or url.startswith("//"):
+        return url
+    return os.path.normpath(Path(base, unquote(parts.path)))
 
 
 def _scoped_href(match: re.Match[str]) -> str:
@@ -261,23 +309,23 @@ class _ForwardToSphinx(logging.Handler):
     """WeasyPrint logs problems (unknown CSS, broken images) with ``logging``; Sphinx users
     only see Sphinx warnings, and ``-W`` must catch these too."""
 
-    def __init__(self, refused: set[str], location: Path) -> None:
+    def __init__(self, refused: set[str], locate: Callable[[str], Location]) -> None:
         super().__init__(logging.WARNING)
         self.refused = refused
-        self.location = location
+        self.locate = locate
 
     def emit(self, record: logging.LogRecord) -> None:
         message = record.getMessage()
         if any(url in message for url in self.refused):
             return  # already reported, with the page that asked for it
         logger.warning("WeasyPrint: %s", message, type="handout", subtype="weasyprint",
-                       location=str(self.location))
+                       location=self.locate(message))
 
 
 @contextmanager
-def _weasyprint_warnings(refused: set[str], location: Path) -> Iterator[None]:
+def _weasyprint_warnings(refused: set[str], locate: Callable[[str], Location]) -> Iterator[None]:
     wp_logger = logging.getLogger("weasyprint")
-    handler = _ForwardToSphinx(refused, location)
+    handler = _ForwardToSphinx(refused, locate)
     propagate = wp_logger.propagate
     wp_logger.addHandler(handler)
     wp_logger.propagate = False
