@@ -76,9 +76,15 @@ lint: $(STAMP)
 test: $(STAMP) system-deps browser-deps lint
 	$(BIN)/python -m pytest
 
+# Live preview: rebuilds when anything the build reads changes: the pages (with docs/_static), the bib,
+# the quiz data (Sphinx then reads again the pages that use it), conf.py, and the extension's code,
+# templates and static files. Polling, not inotify: an editor that saves conf.py by replacing the file
+# would end a watch on it after the first save. SERVEOPTS passes more options, e.g. "--port 0".
+SERVEOPTS ?=
 serve: $(STAMP) system-deps
-	$(BIN)/sphinx-autobuild -c . -d $(BUILD)/doctrees/html --watch bib --watch src/handout \
-	  $(SOURCES) $(BUILD)/html
+	WATCHFILES_FORCE_POLLING=1 $(BIN)/sphinx-autobuild -c . -d $(BUILD)/doctrees/html \
+	  --watch conf.py --watch bib --watch quizzes --watch src/handout \
+	  --re-ignore '/__pycache__/|\.py[co]$$|~$$|\.sw.$$' $(SERVEOPTS) $(SOURCES) $(BUILD)/html
 
 bench: $(STAMP) system-deps
 	$(BIN)/python bench/pdf_builders.py $(BENCHOPTS)
