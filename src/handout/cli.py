@@ -13,6 +13,7 @@ import errno
 import json
 import os
 import secrets
+import shlex
 import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -24,9 +25,21 @@ BUILDERS = ("html", "pdf", "quiz")
 # Modules of the quiz engine imported only when a bank is generated: `--check` needs neither.
 
 
-def build(project: Path, builder: str, strict: bool = True) -> int:
-    """Run Sphinx in-process for one builder; returns its exit status."""
+#: What ``handout build`` (and so ``make``) passes to Sphinx unless told otherwise: a warning, an unknown
+#: citation key or a broken cross-reference fails the build.
+STRICT_OPTIONS = ("-W", "--keep-going", "-n")
+
+
+def build(project: Path, builder: str, strict: bool = True, options: Sequence[str] | None = None) -> int:
+    """Run Sphinx in-process for one builder; returns its exit status.
+
+    Sphinx writes into a staging copy of ``_build/<builder>`` (see :mod:`handout.staging`), which replaces
+    the previous output only when the build succeeded: a failed build leaves the last good one as it was.
+    ``options`` are extra ``sphinx-build`` options; by default :data:`STRICT_OPTIONS` (none without ``strict``).
+    """
     from sphinx.cmd.build import build_main
+
+    from handout.staging import staged_build
 
     if not (project / "conf.py").is_file():
         print(f"{project}: no conf.py here; expected the project root (conf.py beside docs/)", file=sys.stderr)
@@ -34,11 +47,25 @@ def build(project: Path, builder: str, strict: bool = True) -> int:
     if not (project / "docs").is_dir():
         print(f"{project / 'docs'}: no such folder; expected the MyST sources there", file=sys.stderr)
         return 2
-    out = project / "_build"
-    args = ["-b", builder, "-c", str(project), "-d", str(out / "doctrees" / builder)]
-    if strict:
-        args += ["-W", "--keep-going", "-n"]
-    return build_main([*args, str(project / "docs"), str(out / builder)])
+    extra = list(options) if options is not None else list(STRICT_OPTIONS if strict else ())
+
+    def run(outdir: Path, doctreedir: Path) -> int:
+        args = ["-b", builder, "-c", str(project), "-d", str(doctreedir), *extra]
+        try:
+            return build_main([*args, str(project / "docs"), str(outdir)])
+        except SystemExit as exc:
+            # A builder that ends the build with its own message (the quiz builder on bad data) exits;
+            # as a status, so the staging copy is dropped and the next builder is not run.
+            return exc.code if isinstance(exc.code, int) else 1
+
+    return staged_build(project / "_build", builder, run)
+
+
+def _sphinx_options(text: str) -> list[str]:
+    try:
+        return shlex.split(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"'{text}': {exc}") from None
 
 
 # -- handout quiz ------------------------------------------------------------------------------
@@ -208,6 +235,10 @@ def main(argv: list[str] | None = None) -> int:
     quiz_cmd = _add_quiz_parser(commands)
     args = parser.parse_args(argv)
 
+    build_cmd.add_argument("--sphinx-opts", dest="sphinx_options", type=_sphinx_options, metavar="OPTIONS",
+                           help="sphinx-build options, in one argument as a shell would split them "
+                                "(--sphinx-opts='-W -n -j auto'); replace the default: "
+                                f"'{' '.join(STRICT_OPTIONS)}' (none with --no-strict)")
     if args.command == "quiz":
         try:
             return quiz(args)
@@ -219,7 +250,7 @@ def main(argv: list[str] | None = None) -> int:
             return 1
 
     for builder in args.builders:
-        status = build(args.project.resolve(), builder, args.strict)
+        status = build(args.project.resolve(), builder, args.strict, args.sphinx_options)
         if status:
             return status
     return 0
