@@ -232,13 +232,13 @@ def main(argv: list[str] | None = None) -> int:
     build_cmd.add_argument("builders", nargs="*", choices=BUILDERS, default=list(BUILDERS), metavar="html|pdf|quiz")
     build_cmd.add_argument("--project", type=Path, default=Path.cwd(), help="project root (default: here)")
     build_cmd.add_argument("--no-strict", dest="strict", action="store_false", help="warnings do not fail the build")
-    quiz_cmd = _add_quiz_parser(commands)
-    args = parser.parse_args(argv)
-
     build_cmd.add_argument("--sphinx-opts", dest="sphinx_options", type=_sphinx_options, metavar="OPTIONS",
                            help="sphinx-build options, in one argument as a shell would split them "
                                 "(--sphinx-opts='-W -n -j auto'); replace the default: "
                                 f"'{' '.join(STRICT_OPTIONS)}' (none with --no-strict)")
+    quiz_cmd = _add_quiz_parser(commands)
+    args = parser.parse_args(argv)
+
     if args.command == "quiz":
         try:
             return quiz(args)
