@@ -17,16 +17,19 @@ for ``handout_quiz_seed``, ``handout_quiz_questions`` long), ``handout_quiz_vers
         <slug>-A.apkg          the version's questions as an Anki deck of its own
 
 Nothing is written per page: Sphinx reads the project (so the answer key can name the handout's
-sections by their titles) and :meth:`ClassroomBuilder.finish` writes the set. Files are made in a
-hidden staging folder and moved into place only when every one of them was made, so a failed build
-leaves the previous set (or nothing), never a half-written one that looks finished.
+sections by their titles) and :meth:`ClassroomBuilder.finish` writes the set straight into the output
+folder, then removes the files of the previous set that this one no longer makes. ``make quiz`` and
+``handout build quiz`` run it on a staging copy of ``_build/quiz`` that replaces the previous set only when
+the build succeeded (:mod:`handout.staging`), so a failed or killed build leaves the previous set, never a
+mix; a bare ``sphinx-build -b quiz`` writes in place. A problem in the data stops the build before any file
+is written, either way.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import shutil
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from html import escape
@@ -100,14 +103,11 @@ class ClassroomBuilder(Builder):
 
         outdir = Path(self.outdir)
         outdir.mkdir(parents=True, exist_ok=True)
+        # A hidden staging folder of the builds before whole-output staging, killed before its cleanup.
         for left in outdir.glob(".staging-*"):
-            shutil.rmtree(left, ignore_errors=True)  # from a build that was killed before it could clean up
-        staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=outdir))
-        try:
-            listing = self.write_set(staging, form.as_dict(), bank, versions)
-            _move_into_place(staging, outdir)
-        finally:
-            shutil.rmtree(staging, ignore_errors=True)
+            shutil.rmtree(left, ignore_errors=True)
+        listing = self.write_set(outdir, form.as_dict(), bank, versions)
+        _remove_stale(outdir, sorted({"index.html", *(m.path for files in self._files.values() for m in files)}))
         for line in listing:
             logger.info(line)
 
@@ -156,7 +156,7 @@ class ClassroomBuilder(Builder):
         countdown = self.handout.quiz_time_limit if self.handout.quiz_countdown else None
         for version in versions:
             sub = folder / version.code
-            sub.mkdir()
+            sub.mkdir(exist_ok=True)
             base = sub / f"{slug}-{version.code}"
             sheet = base.with_name(f"{base.name}-sheet.pdf")
             sheet.write_bytes(sheets.render_pdf(sheets.sheet_html(version, settings), settings))
@@ -193,25 +193,44 @@ class ClassroomBuilder(Builder):
         return words
 
 
-#: The entries the last build wrote, so the next one removes what it no longer makes (a version D
-#: after versions went from 4 to 3) and nothing else (``make quiz-bank``'s bank.json lives here too).
+#: The files the last build wrote, so the next one removes what it no longer makes (a version D after
+#: versions went from 4 to 3) and nothing else (``make quiz-bank``'s bank.json lives here too).
 WRITTEN = ".written.json"
 
 
-def _move_into_place(staging: Path, outdir: Path) -> None:
-    """Replace the previous set by the new one."""
+def _remove_stale(outdir: Path, written: list[str]) -> None:
+    """Remove what the previous build wrote and this one did not, then record what this one wrote.
+
+    ``written`` holds the paths of this build's files relative to ``outdir``. Builds before this list held
+    files (``A/...``) recorded top-level names (``A``); an entry that is a folder of this build's files stays.
+    """
     try:
         previous = json.loads((outdir / WRITTEN).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         previous = []
-    names = sorted(p.name for p in staging.iterdir())
-    for name in {*previous, *names}:
+    kept = set(written) | {parent.as_posix() for name in written for parent in Path(name).parents}
+    for name in previous if isinstance(previous, list) else ():
+        if not isinstance(name, str) or name in kept or not _own(name):
+            continue
         old = outdir / name
-        if isinstance(name, str) and "/" not in name and not name.startswith(".") and old.exists():
-            shutil.rmtree(old) if old.is_dir() else old.unlink()
-    for name in names:
-        (staging / name).replace(outdir / name)
-    (outdir / WRITTEN).write_text(json.dumps(names) + "\n", encoding="utf-8")
+        if old.is_dir() and not old.is_symlink():
+            shutil.rmtree(old)
+        elif old.exists() or old.is_symlink():
+            old.unlink()
+            # A folder (a version) whose last file went goes with it.
+            for parent in Path(name).parents:
+                if parent.as_posix() in kept or parent == Path("."):
+                    break
+                with contextlib.suppress(OSError):
+                    (outdir / parent).rmdir()
+    (outdir / WRITTEN).write_text(json.dumps(written) + "\n", encoding="utf-8")
+
+
+def _own(name: str) -> bool:
+    """Whether ``name`` from the written list can be one of ours: relative, inside, and not hidden."""
+    path = Path(name)
+    return bool(path.parts) and not path.is_absolute() and not any(
+        part in ("..", "") or part.startswith(".") for part in path.parts)
 
 
 def _numbered(version: Version, note: str) -> str:
