@@ -58,16 +58,18 @@ $(AXE): $(BROWSER_DIR)/package.json $(BROWSER_DIR)/package-lock.json
 
 browser-deps: $(AXE)
 
+# html, pdf and quiz build through `handout build`: into a staging copy of $(BUILD)/<name>, swapped into
+# place only when the build succeeded, so a failed build leaves the last good output as it was.
 html: $(STAMP) system-deps
-	$(SPHINX) -b html -d $(BUILD)/doctrees/html $(SOURCES) $(BUILD)/html
+	$(BIN)/handout build html --sphinx-opts="$(SPHINXOPTS)"
 
 pdf: $(STAMP) system-deps
-	$(SPHINX) -b pdf -d $(BUILD)/doctrees/pdf $(SOURCES) $(BUILD)/pdf
+	$(BIN)/handout build pdf --sphinx-opts="$(SPHINXOPTS)"
 
 # The class quiz: versions A, B, C... as student sheets and answer keys (PDF), projector pages and
 # the exports for Moodle, Canvas/QTI, Kahoot, Anki and CSV; see _build/quiz/index.html.
 quiz: $(STAMP) system-deps
-	$(SPHINX) -b quiz -d $(BUILD)/doctrees/quiz $(SOURCES) $(BUILD)/quiz
+	$(BIN)/handout build quiz --sphinx-opts="$(SPHINXOPTS)"
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench conf.py
