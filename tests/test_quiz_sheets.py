@@ -89,6 +89,49 @@ def test_answer_grid_is_one_page_with_every_question(printed: dict[str, tuple[Ve
         assert "Grid, filled in" in page_texts(key)[0], "the key's grid is on its first page"
 
 
+def grid_tokens(pdf: Path, title: str, version: Version) -> list[str]:
+    """The words of the one-page grid as printed: after its title, up to the running footer."""
+    page = next(t for t in page_texts(pdf) if title in t)
+    grid = page.split(f"{title} · {version.label}", 1)[1]
+    footer = grid.rfind(f"{version.title} {version.label}")
+    assert footer >= 0, f"{pdf.name}: no running footer after the grid"
+    return grid[:footer].split()
+
+
+def expected_grid(version: Version, *, filled: bool) -> list[str]:
+    """What each row must print: its number, then the option letters (the filled bubble is drawing, not
+    text), the prompt numbers with an empty box each (on the key: the right letter in it), or nothing
+    on the line to write on (on the key: the accepted answers)."""
+    letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    tokens: list[str] = []
+    for number, q in enumerate(version.questions, 1):
+        tokens.append(str(number))
+        if q.kind == "matching":
+            for prompt, right in enumerate(q.correct, 1):
+                tokens += [str(prompt), letters[right]] if filled else [str(prompt)]
+        elif q.options:
+            tokens += letters[:len(q.options)]
+        elif filled:
+            tokens += " / ".join(q.accept).split()
+    return tokens
+
+
+def test_sheet_grid_prints_no_right_letter(printed: dict[str, tuple[Version, Path, Path]]) -> None:
+    """The sheet's grid holds only each row's blank option letters, in order: single letters are no words,
+    so the word check above would not see a right answer written into a box or a row."""
+    for version, sheet, key in printed.values():
+        assert grid_tokens(sheet, "Your letters", version) == expected_grid(version, filled=False), sheet.name
+        assert grid_tokens(key, "Grid, filled in", version) == expected_grid(version, filled=True), key.name
+
+
+def test_key_prints_every_stem_as_text(printed: dict[str, tuple[Version, Path, Path]]) -> None:
+    for version, _, key in printed.values():
+        text = re.sub(r"-\s+", "-", " ".join(page_texts(key)))
+        for number, q in enumerate(version.questions, 1):
+            stem = re.sub(r"\s+", " ", q.stem).strip()
+            assert f"{number}. {stem}" in text, f"{key.name}: stem {number} is not there as printed text"
+
+
 def test_key_holds_every_answer_and_rationale(printed: dict[str, tuple[Version, Path, Path]]) -> None:
     for version, _, key in printed.values():
         # A line may break after a word's own hyphen ("Ghrelin-" / "receptor"): join those again.

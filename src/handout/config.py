@@ -11,7 +11,7 @@ import re
 import unicodedata
 import weakref
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any, Literal, NoReturn
 
 from sphinx.errors import ConfigError
@@ -181,8 +181,12 @@ def _validated(config: Config, confdir: Path) -> HandoutConfig:
         if not values[name].strip():
             _fail(config, name, "expected text: the research-use notice must be printed")
     filename = values["handout_pdf_filename"] or f"{slugify(config.project)}.pdf"
-    if "/" in filename or not filename.endswith(".pdf"):
-        _fail(config, "handout_pdf_filename", "expected a file name ending in .pdf")
+    # The PDF is written in the output folder and nowhere else: no folder part ("../", "/tmp/"), no
+    # Windows separator, no hidden name (".pdf" alone, "..pdf").
+    if (filename != PurePosixPath(filename).name or "\\" in filename or "\0" in filename
+            or filename.startswith(".") or not filename.endswith(".pdf")):
+        _fail(config, "handout_pdf_filename",
+              "expected a file name ending in .pdf, without a folder: the PDF is written in the output folder")
     if not values["handout_quiz_data"].strip():
         _fail(config, "handout_quiz_data", "expected a folder, relative to the configuration folder")
     if values["handout_quiz_seed"] < 0:
