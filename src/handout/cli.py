@@ -165,9 +165,9 @@ def quiz(args: argparse.Namespace) -> int:
 
     if args.kinds and not args.check:
         # A typo in --kinds is a usage error: say so before reading any data.
-        from handout.quiz.generator import KINDS
+        from handout.quiz.generator import KIND_ALIASES, KINDS
 
-        _check_kinds(args.kinds, list(KINDS))
+        _check_kinds(args.kinds, [*KINDS, *KIND_ALIASES])
     if not args.docs.is_dir():
         print(f"{args.docs}: no such folder; expected the docs pages the data's 'section' fields point to",
               file=sys.stderr)
@@ -178,16 +178,19 @@ def quiz(args: argparse.Namespace) -> int:
         for error in exc.errors:
             print(DataError(_shown(error.file), error.line, error.message), file=sys.stderr)
         return 1
-    if args.check:
-        print(f"ok: {len(data.terms)} terms, {len(data.families)} families, {len(data.compounds)} compounds")
-        return 0
-
-    # Imported here, not at the top: `--check` does not need the generator and stays quick.
     import handout.quiz.bib as bib
     import handout.quiz.generator as generator
 
+    # Without --count the command writes the whole bank (every fact once); with it, one enemy-free form.
     form = generator.generate(data, seed=args.seed, count=args.count, kinds=args.kinds,
-                              citations=bib.cite_labels(args.bib))
+                              citations=bib.cite_labels(args.bib), bank=args.count is None)
+    if args.check:
+        # What the rules of item writing left unasked, so the data can be fixed (see quizzes/README.md).
+        print(f"ok: {len(data.terms)} terms, {len(data.families)} families, {len(data.compounds)} compounds; "
+              f"the bank asks {len(form.questions)} question(s)")
+        for line in generator.describe_unasked(form.unasked):
+            print(f"  {line}")
+        return 0
     bank = form.as_dict()
     text = json.dumps(bank, indent=2, ensure_ascii=False) + "\n"
     try:
@@ -196,7 +199,7 @@ def quiz(args: argparse.Namespace) -> int:
         print(f"{_shown(args.output)}: cannot write the question bank: {_reason(exc, args.output)}",
               file=sys.stderr)
         return 1
-    for note in form.notes:
+    for note in [*form.notes, *generator.describe_unasked(form.unasked)]:
         print(f"note: {note}", file=sys.stderr)
     questions = bank.get("questions", ()) if isinstance(bank, Mapping) else ()
     summary = f"wrote {_shown(args.output)}: {len(questions)} questions (seed {args.seed})"

@@ -91,7 +91,8 @@ class ClassroomBuilder(Builder):
             raise SystemExit(1)
         form = generator.generate(source.data, seed=self.handout.quiz_seed, count=self.handout.quiz_questions,
                                   citations=source.labels)
-        bank = whole_bank(generator.generate(source.data, seed=self.handout.quiz_seed, citations=source.labels),
+        bank = whole_bank(generator.generate(source.data, seed=self.handout.quiz_seed, citations=source.labels,
+                                             bank=True),
                           citations=source.labels)
         versions = make_versions(form, self.handout.quiz_versions, citations=source.labels)
         for note in form.notes:

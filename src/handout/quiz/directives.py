@@ -28,7 +28,7 @@ from sphinx.util.docutils import SphinxDirective
 
 from handout.quiz import nodes as qn
 from handout.quiz.domain import KeyEntry, QuizDomain, QuizRecord, Source
-from handout.quiz.generator import KINDS, Question, generate
+from handout.quiz.generator import KINDS, Question, canonical_kinds, generate
 from handout.quiz.model import slug
 from handout.quiz.render import letter
 
@@ -43,7 +43,7 @@ DASH = "\u2013"  # en dash: "1\u2013B"
 
 
 def kinds_option(argument: str | None) -> tuple[str, ...]:
-    kinds = tuple(k.strip() for k in (argument or "").split(",") if k.strip())
+    kinds = canonical_kinds(k.strip() for k in (argument or "").split(",") if k.strip())
     unknown = [k for k in kinds if k not in KINDS]
     if not kinds or unknown:
         raise ValueError(f"unknown question kind(s) {', '.join(unknown) or '(none given)'}; "
@@ -272,7 +272,7 @@ class CompoundTableDirective(DataDirective):
         for compound in data.compounds:
             keys = tuple(dict.fromkeys(k for f in compound.findings for k in f.cite))
             reports = "; ".join(f.text.strip().removesuffix(".") for f in compound.findings)
-            evidence = "; ".join(dict.fromkeys(f.evidence_label for f in compound.findings))
+            evidence = "; ".join(dict.fromkeys(data.evidence_label(f) for f in compound.findings))
             name = compound.display_name + (f", {compound.route}" if compound.route else "")
             for family_id in compound.families:
                 family = data.family(family_id)

@@ -4,82 +4,88 @@
 quiz (or the whole question bank) holds, in order, with their options, answers, rationales, citations
 and the docs section to review. Every word a question is worded with comes from the data: the nouns and
 verbs from ``data.labels`` (``item``, ``group``, ``target``...), the facts from the glossary, the
-groups and the items; the code names no subject.
+groups, the items and the subject's evidence scale; the code names no subject.
 
 How a form is made
 ------------------
-1. *Drafts.* Every question the data supports is drafted. A draft's id is its kind and the ids of the
-   facts it asks about (``compound-family:<item>:<group>``), never a position or a wording, and its
-   stem, answer, rationale, citations and section depend on those facts only. Distractors come from the
-   same category, ranked per question by a seeded draw (:func:`_rank`), so data added later only enters a
-   question's options where it outranks a distractor already there.
-2. *Selection.* A form asks each fact once: the questions about one glossary term (term-definition,
-   definition-term, fill-blank and the true/false statements on its definition), about one item's
-   group (compound-family, family-compound, true/false on its group), about one finding's evidence
-   (finding-evidence, true/false on it) or one finding's study are alternatives, and the form holds
-   one of each (and one family-compound question per group: they would share a stem). Questions are
-   picked one at a time, always for the kind with the fewest so far (among those, the kind with the fewest
-   facts left to ask first, so a kind the data allows only once still gets its question; then the seeded
-   draw). ``count`` stops the picking early: a short form holds the first picks of the full one. A
-   true/false statement is only picked when it keeps true and false statements within one of each other.
-3. *Order and answer positions.* The form's order is a seeded shuffle. The position of the right
-   answer is assigned, not drawn: each question takes the position used least so far among questions
-   with as many options (true/false statements count as two-option questions: "True" first), so the
-   counts per position differ by at most one.
+1. *Facts.* The data holds facts a student should know: what a glossary term means (``term:<term>``),
+   which group an item belongs to (``member:<item>:<group>``) and what it acts on
+   (``target:<item>:<group>``), what kind of evidence backs a finding (``evidence:<item>:<finding>``),
+   which study reported it (``study:<item>:<finding>:<key>``), and one matching set (``matching``). A
+   fact's id is its question's id: it never names a kind or another fact, so it survives the data
+   growing (a new term may change which kind of question a fact is asked as, or its distractors, never
+   its id).
+2. *Drafts.* Each fact is drafted in every kind that can ask it (:class:`_Drafter`), each draft checked
+   against the item-writing rules below; a kind that breaks a rule is left out for that fact with the
+   rule's name (:attr:`Form.unasked` says which rules left which facts unasked).
+3. *Selection.* Facts are taken in a seeded order, one kind at a time, always the kind with the fewest
+   questions so far, so kinds spread evenly; ``count`` stops early, so a short form holds the first
+   picks of the full one. A draft is taken only when it is no *enemy* of a question already in the form
+   (:func:`_select`).
+4. *Order and answer positions.* The form's order is a seeded shuffle. The position of the right answer
+   is assigned, not drawn: each question takes the position used least so far among questions with as
+   many options, so the counts per position differ by at most one.
 
-Item-writing rules enforced here
---------------------------------
-* At most :data:`MAX_OPTIONS` options; at least :data:`MIN_DISTRACTORS` distractors per kind: 1 where the
-  options are groups or targets (a data set may legitimately have only two), 2 everywhere else. A
-  question that cannot get enough distractors is left out with a note in :attr:`Form.notes`; options are
-  never padded.
-* A distractor is never the answer again: no option equals or contains another, or the answer, or any
-  name (alias) of it, compared without case, spacing or punctuation; an item in several groups never gets
-  one of its groups (or their targets) as a distractor; a study that reported anything on the same item
-  is never a wrong answer to "which study reported..."; no "all/none of the above".
-* The answer is not conspicuously longer than a distractor: a distractor is not used when the answer is
-  more than :data:`LENGTH_RATIO` times as long *and* more than :data:`LENGTH_SLACK` characters longer.
-* Glossary distractors give nothing away: a term is not used against another when either's definition
-  names the other, or one's name contains the other's (a broader term would be half right). Terms taught
-  on the same docs page are preferred, as distractors and as the swapped definition of a false
-  statement: a plausible mix-up, not an absurd one.
-* A finding whose text names its own kind of evidence ("in animal experiments" for preclinical work) is
-  not asked about its evidence (noted).
-* A definition that names its own term is not asked about at all (noted): the stem or the answer would
-  give it away.
-* No stem is negated; :attr:`Question.negated` is set if the wording (the template with the labels, not
-  the facts quoted in it) ever holds a negation.
+Item-writing rules (Haladyna's guidelines, and test assembly's enemy items)
+---------------------------------------------------------------------------
+* **Homogeneous options.** A term's distractors, and the definition a false statement swaps in, are of
+  the term's category (``category`` in the data); a category too small for a kind leaves that kind out.
+  Groups stand against groups, targets against targets, studies against studies, evidence labels
+  against labels of the same scale. Options are never padded with another kind of thing.
+* **One defensible answer.** Terms the data relates (``related``: near-synonyms, broader, narrower),
+  terms whose names contain each other and terms named in each other's definitions never stand against
+  each other; an item's other groups are never its distractors; a study cited for the item, any of its
+  groups or the fact itself is never a wrong answer.
+* **No cue.** No right option shares a content word (or its Snowball stem) with the stem that every
+  distractor lacks; item names are tried without their aliases before the question is left out. The
+  answer is never conspicuously longer than a distractor. No "all/none of the above", no negated stem.
+* **Enemies.** Within one form no two questions test the same fact (an item's group, its target, the
+  true/false statement on it and a matching prompt on it are one fact), no two share their right answer
+  (true/false aside), and no question's text holds another's answer together with what that one asks.
+* **Fill-in** stems are sentences with the blank inside; answers are compared ignoring case, spacing,
+  hyphens, punctuation and accents, and :attr:`Question.variants` spells out every accepted form for
+  the platforms that compare literally.
+* **Rationales teach**: the group's mechanism, the study's design and population and what the evidence
+  label means, the term's definition, its word history and related terms.
 
-Determinism: every choice is a draw from :class:`random.Random` seeded with the form's seed and the ids
-the choice is about (:func:`_rank`), data is read in sorted id order and never from a set, so the same
-data and seed give the same form, order and option order on any machine and any ``PYTHONHASHSEED``.
+Determinism: every choice is a draw seeded with the form's seed and the ids the choice is about
+(:func:`_rank`, :func:`_rng`); data is read in sorted id order, never from a set. The work is linear in
+the size of the data: distractors are sampled from prepared pools, never ranked against every entry.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import functools
+import hashlib
 import random
 import re
-from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any
+import unicodedata
+from collections import Counter, deque
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
-from handout.quiz.model import EVIDENCE_LABELS, Compound, Family, Finding, QuizData, Term
+from handout.quiz.model import Compound, Family, Finding, QuizData, Term
+
+_T = TypeVar("_T")
 
 KINDS = (
     "term-definition",
     "definition-term",
-    "compound-family",
-    "compound-target",
-    "family-compound",
+    "fill-blank",
+    "true-false",
+    "item-group",
+    "group-item",
+    "item-target",
     "finding-evidence",
     "finding-study",
-    "true-false",
     "matching",
-    "fill-blank",
 )
+# Earlier names of kinds, still accepted where kinds are listed (``:kinds:`` of a quiz, ``--kinds``).
+KIND_ALIASES = {"compound-family": "item-group", "family-compound": "group-item", "compound-target": "item-target"}
+# Kinds that ask about glossary terms.
+TERM_KINDS = ("term-definition", "definition-term", "fill-blank", "true-false")
 # Kinds with one right option among distractors.
 CHOICE_KINDS = frozenset(KINDS) - {"true-false", "matching", "fill-blank"}
 
@@ -89,9 +95,9 @@ MAX_OPTIONS = 4
 MIN_DISTRACTORS: dict[str, int] = {
     "term-definition": 2,
     "definition-term": 2,
-    "compound-family": 1,
-    "compound-target": 1,
-    "family-compound": 2,
+    "item-group": 1,
+    "item-target": 1,
+    "group-item": 2,
     "finding-evidence": 2,
     "finding-study": 2,
 }
@@ -101,6 +107,9 @@ LENGTH_RATIO = 1.5
 LENGTH_SLACK = 12
 # A matching question pairs 2 to MATCH_PROMPTS items with their groups.
 MATCH_PROMPTS = 4
+# Candidates looked at for one question's distractors: enough to find three usable ones, few enough that
+# a question costs the same on a 10,000-term glossary as on a 20-term one.
+SAMPLE = 16
 BLANK = "_____"
 TRUE_FALSE = ("True", "False")
 
@@ -112,7 +121,9 @@ ABOVE = re.compile(r"\b(?:all|none|both|neither)\s+of\s+(?:the\s+)?(?:above|thes
 @dataclass(frozen=True, kw_only=True)
 class Question:
     """One question. ``correct`` indexes ``options``; for matching, ``correct[i]`` is the option for
-    ``prompts[i]``; fill-blank has no options and accepts any of ``accept``."""
+    ``prompts[i]``; fill-blank has no options and accepts any of ``accept`` (the names as people read
+    them), compared as :func:`answer_key` does; ``variants`` spells out each accepted form for platforms
+    that compare answers literally (Moodle short answer, GIFT, QTI)."""
 
     id: str
     kind: str
@@ -121,11 +132,17 @@ class Question:
     correct: tuple[int, ...]
     prompts: tuple[str, ...] = ()
     accept: tuple[str, ...] = ()
+    variants: tuple[str, ...] = ()
     rationale: str
     cite: tuple[str, ...]
     section: str
     draws_on: tuple[str, ...]
     negated: bool = False
+
+    @property
+    def spelled(self) -> tuple[str, ...]:
+        """Every accepted answer written out (``variants``, or ``accept`` where none were made)."""
+        return self.variants or self.accept
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -136,6 +153,7 @@ class Question:
             "correct": list(self.correct),
             "prompts": list(self.prompts),
             "accept": list(self.accept),
+            "variants": list(self.variants),
             "rationale": self.rationale,
             "cite": list(self.cite),
             "section": self.section,
@@ -150,6 +168,7 @@ class Form:
 
     ``coverage`` has ``untested_terms`` (glossary terms as written), ``untested_compounds`` (item ids),
     ``questions_per_family`` (group id -> number of questions touching it) and ``questions_per_kind``.
+    ``unasked`` maps a rule to the facts it left unasked, each with why (the teacher's report).
     """
 
     title: str
@@ -157,46 +176,73 @@ class Form:
     questions: tuple[Question, ...]
     notes: tuple[str, ...]
     coverage: Mapping[str, Any]
+    unasked: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
         """Plain JSON-ready data: the question bank the command line writes."""
         return {
-            "version": 1,
+            "version": 2,
             "title": self.title,
             "seed": self.seed,
             "questions": [q.as_dict() for q in self.questions],
             "notes": list(self.notes),
             "coverage": {k: dict(v) if isinstance(v, Mapping) else list(v) for k, v in self.coverage.items()},
+            "unasked": {k: list(v) for k, v in self.unasked.items()},
         }
 
 
+def describe_unasked(unasked: Mapping[str, Sequence[str]], shown: int = 6) -> list[str]:
+    """The report of unasked facts, a line per rule: how many facts it left out, and the first few."""
+    lines = []
+    for rule, facts in unasked.items():
+        more = f" and {len(facts) - shown} more" if len(facts) > shown else ""
+        lines.append(f"{len(facts)} fact(s) unasked because {rule}: {', '.join(facts[:shown])}{more}")
+    return lines
+
+
+def canonical_kinds(kinds: Iterable[str]) -> tuple[str, ...]:
+    """Kinds as the generator names them (earlier names mapped), in the order given, without repeats."""
+    return tuple(dict.fromkeys(KIND_ALIASES.get(k, k) for k in kinds))
+
+
 def generate(data: QuizData, *, seed: int = 0, count: int | None = None, kinds: Sequence[str] | None = None,
-             citations: Mapping[str, str] | None = None) -> Form:
+             citations: Mapping[str, str] | None = None, bank: bool = False) -> Form:
     """The form for ``data`` and ``seed``: every fact asked once (or ``count`` questions spread over the
     kinds), limited to ``kinds`` when given. ``citations`` maps BibTeX keys to labels
     (:func:`handout.quiz.bib.cite_labels`); without it rationales cite keys and finding-study is skipped.
+
+    With ``bank`` the result is the question bank, not a form: every fact that can be asked is, once,
+    whatever it shares with other questions. A bank is the pool a platform draws from, so its ids must
+    survive the data growing; a new fact must never push an old one out as its enemy. Forms (quizzes,
+    class versions) are drawn enemy-free.
     """
-    wanted = tuple(KINDS) if kinds is None else tuple(dict.fromkeys(kinds))
+    wanted = tuple(KINDS) if kinds is None else canonical_kinds(kinds)
     unknown = [k for k in wanted if k not in KINDS]
     if unknown:
         raise ValueError(f"unknown question kind(s): {', '.join(unknown)}; known kinds: {', '.join(KINDS)}")
     if count is not None and count < 0:
         raise ValueError(f"count must be 0 or more, not {count}")
-    drafter = _Drafter(data, seed, citations)
-    drafts = [d for d in drafter.drafts() if d.kind in wanted]
-    notes = [text for about, text in drafter.notes if set(about) & set(wanted)]
-    chosen, more = _select(drafts, seed, count)
-    notes += more
-    ordered = sorted(chosen, key=lambda d: (_rank(seed, "order", d.id), d.id))
+    drafter = _Drafter(data, seed, citations, frozenset(wanted))
+    tasks = drafter.tasks()
+    picked = _select(tasks, seed, None if bank else count, wanted, enemies=not bank)
+    chosen = picked.chosen
+    ordered = sorted(chosen, key=lambda d: (_rank(seed, "order", d.fact), d.fact))
     questions = _place(ordered, seed)
+    notes = list(drafter.general)
+    unasked = _unasked(drafter, tasks, picked)
     present = {q.kind for q in questions}
-    available = {d.kind for d in drafts}
+    facts = {fact for _, fact, _ in tasks}
     for kind in wanted:
         if kind not in present:
-            why = "the data gives none (see the notes above)" if kind not in available else "count reached"
+            why = "count reached" if count is not None and len(chosen) == count else (
+                "the data gives none (see the report of unasked facts)" if kind not in picked.drafted else
+                "every fact it could ask went to another kind")
             notes.append(f"{kind}: no question in this form; {why}")
+    if count is not None and len(chosen) == count and count < len(facts):
+        notes.append(f"count {count}: {len(facts)} facts could be asked; {count} questions kept, spread over "
+                     "the kinds")
     return Form(title=data.title, seed=seed, questions=questions, notes=tuple(dict.fromkeys(notes)),
-                coverage=_coverage(data, chosen))
+                coverage=_coverage(data, chosen), unasked=unasked)
 
 
 # -- Drafts ------------------------------------------------------------------------------------
@@ -205,14 +251,13 @@ def generate(data: QuizData, *, seed: int = 0, count: int | None = None, kinds: 
 @dataclass(frozen=True)
 class _Draft:
     kind: str
-    draws_on: tuple[str, ...]
+    fact: str  # the question's id
     stem: str
-    negated: bool
     rationale: str
     cite: tuple[str, ...]
     section: str
-    groups: tuple[str, ...]
-    sub: str = ""  # the fact a true/false statement is about
+    enemies: tuple[str, ...]  # facts of which a form asks one: the draft's own and its overlaps
+    subjects: tuple[str, ...] = ()  # names of what the stem asks about, for the reveal check
     key: str = ""
     distractors: tuple[str, ...] = ()
     truth: bool | None = None  # true/false only
@@ -220,206 +265,243 @@ class _Draft:
     answers: tuple[str, ...] = ()  # matching: the option that answers each prompt
     choices: tuple[str, ...] = ()  # matching: every option
     accept: tuple[str, ...] = ()
+    draws_on: tuple[str, ...] = ()
+    negated: bool = False
+    covers: tuple[str, ...] = ()  # other facts this question asks too (a matching set's memberships)
     terms: tuple[str, ...] = ()  # what the question tests, for the coverage report
     compounds: tuple[str, ...] = ()
     families: tuple[str, ...] = ()
 
     @property
-    def id(self) -> str:
-        head = f"{self.kind}:{self.sub}" if self.sub else self.kind
-        return ":".join((head, *self.draws_on))
+    def answer(self) -> str:
+        """The right answer as a comparable key ('' where answers may repeat: true/false, matching)."""
+        return _norm(self.key) if self.kind in CHOICE_KINDS or self.kind == "fill-blank" else ""
+
+    @property
+    def text(self) -> str:
+        return " ".join((self.stem, *self.distractors, self.key, *self.prompts, *self.choices))
+
+
+# One (kind, fact) the data could ask, with the function that drafts it.
+_Task = tuple[str, str, Callable[[], list["_Draft"]]]
+
+# Rules a draft can break, as the report names them.
+CATEGORY = "too few other terms of its category to choose options from"
+RELATED = "every term of its category is related to it, or named in its definition"
+CUE = "its answer shares a word with the question that no distractor has (a cue)"
+SELF = "its definition names the term itself"
+EVIDENCE_CLUE = "the finding's text names its own kind of evidence"
+STUDIES = "too few studies that are not cited for the item, its group or the fact"
+GROUPS = "too few other groups to choose options from"
+LONG = "the answer would be conspicuously longer than the distractors"
+ENEMY = ("every question that could ask it would be an enemy of one already in the form (same fact, same "
+         "answer, or an answer given away), or would unbalance true and false statements")
+MEMBERS = "too few items outside the group to choose options from"
 
 
 class _Drafter:
-    def __init__(self, data: QuizData, seed: int, citations: Mapping[str, str] | None) -> None:
+    def __init__(self, data: QuizData, seed: int, citations: Mapping[str, str] | None,
+                 wanted: frozenset[str]) -> None:
         self.data = data
         self.seed = seed
         self.citations = citations
+        self.wanted = wanted
         self.labels = dataclasses.asdict(data.labels)
-        self.notes: list[tuple[tuple[str, ...], str]] = []
+        # fact -> rule -> kinds it left out; general notes that are about no single fact.
+        self.broken: dict[str, dict[str, list[str]]] = {}
+        self.general: list[str] = []
         self.families = sorted(data.families, key=lambda f: f.id)
         self.by_id = {f.id: f for f in self.families}
         self.compounds = sorted(data.compounds, key=lambda c: c.id)
+        self.members: dict[str, list[Compound]] = {f.id: [] for f in self.families}
+        for c in self.compounds:
+            for f in c.families:
+                self.members.setdefault(f, []).append(c)
 
-    def note(self, about: Iterable[str], text: str) -> None:
-        self.notes.append((tuple(about), text))
+    def broke(self, fact: str, kind: str, rule: str) -> None:
+        self.broken.setdefault(fact, {}).setdefault(rule, []).append(kind)
+
+    def tasks(self) -> list[_Task]:
+        """Every (kind, fact) the data could ask, each with the function that drafts it. Term questions
+        are drafted only when the selection asks for them: a bank asks each fact in one kind, so most
+        drafts would be thrown away, and a glossary is the largest part of a course's data."""
+        out: list[_Task] = []
+        if self.wanted & set(TERM_KINDS):
+            out += _TermDrafter(self).tasks()
+        grouped: dict[tuple[str, str], list[_Draft]] = {}
+        for d in self.drafts():
+            grouped.setdefault((d.kind, d.fact), []).append(d)
+        out += [(kind, fact, functools.partial(list, drafts)) for (kind, fact), drafts in grouped.items()]
+        return out
 
     def drafts(self) -> list[_Draft]:
+        """The drafts of items, groups, findings and the matching set (made at once: they are few)."""
         out: list[_Draft] = []
-        out += self.term_drafts()
         for compound in self.compounds:
             out += self.compound_drafts(compound)
             for finding in sorted(compound.findings, key=lambda f: f.id):
                 out += self.finding_drafts(compound, finding)
         for family in self.families:
             out += self.family_drafts(family)
-        out += self.matching_drafts()
-        return out
+        if "matching" in self.wanted:
+            out += self.matching_drafts()
+        return [d for d in out if d.kind in self.wanted]
 
     # -- wording ----------------------------------------------------------------------------
 
     def say(self, template: str, **facts: str) -> tuple[str, bool]:
         """The stem, and whether its wording (labels included, quoted facts left out) is negated."""
         wording = template.format(**self.labels, **dict.fromkeys(facts, ""))
-        return template.format(**self.labels, **facts), bool(NEGATION.search(wording))
+        return _typo(template.format(**self.labels, **facts)), bool(NEGATION.search(wording))
 
     def label(self, key: str) -> str:
         return self.citations.get(key, key) if self.citations is not None else key
 
-    def sentence(self, text: str, cite: Sequence[str]) -> str:
-        """One sentence ending with its citations in round brackets: ``... (Nass et al., 2008).``"""
+    def who(self, keys: Sequence[str]) -> str:
+        """``Nass et al. (2008)``: the studies as the subject of a sentence."""
+        return " and ".join(re.sub(r"^(.*), (\d{4}\w?)$", r"\1 (\2)", self.label(k)) for k in keys)
+
+    def sentence(self, text: str, cite: Sequence[str] = ()) -> str:
+        """One or more sentences, the last ending with its citations in round brackets."""
         text = _clause(text)
         if cite:
-            return f"{text} ({'; '.join(self.label(k) for k in cite)})."
-        return f"{text}."
+            return _typo(f"{text} ({'; '.join(self.label(k) for k in cite)}).")
+        return _typo(f"{text}.")
 
-    def pick(self, qid: str, kind: str, key: str, pool: Iterable[tuple[str, str]],
-             exclude: Iterable[str] = (), near: Iterable[str] = ()) -> tuple[str, ...] | str:
-        """Distractors for ``key`` from ``pool`` (id, text), or why there are too few.
-
-        Candidates whose id is in ``near`` (taught in the same place, so the more plausible) come first.
-        """
-        barred = [key, *exclude]
-        close = set(near)
-        short = 0
-        usable: list[tuple[bool, float, str, str]] = []
-        for cid, text in pool:
-            if any(_overlaps(text, b) for b in barred) or ABOVE.search(text):
+    def choice(self, kind: str, fact: str, key: str, candidates: Iterable[tuple[str, str]], barred: Iterable[str],
+               stem: str, **fields: Any) -> _Draft | None:
+        """A choice draft with distractors from ``candidates`` (id, text), or ``None`` with the rule it
+        broke recorded. ``barred`` are texts no option may equal or contain (the answer's other names)."""
+        barred = [key, *barred]
+        chosen: list[str] = []
+        long = 0
+        for _, text in candidates:
+            if ABOVE.search(text) or any(_overlaps(text, b) for b in barred) or \
+                    any(_overlaps(text, c) for c in chosen):
                 continue
             if _conspicuous(key, text):
-                short += 1
+                long += 1
                 continue
-            usable.append((cid not in close, _rank(self.seed, qid, cid), cid, text))
-        chosen: list[str] = []
-        for _, _, _, text in sorted(usable):
-            if not any(_overlaps(text, c) for c in chosen):
-                chosen.append(text)
+            chosen.append(text)
             if len(chosen) == MAX_OPTIONS - 1:
                 break
-        need = MIN_DISTRACTORS[kind]
-        if len(chosen) >= need:
-            return tuple(chosen)
-        why = f"; {short} more would be conspicuously shorter than the answer" if short else ""
-        return f"{qid}: left out: {len(chosen)} usable distractor(s), {kind} needs {need}{why}"
-
-    def choice(self, kind: str, draws_on: tuple[str, ...], key: str, pool: Iterable[tuple[str, str]],
-               exclude: Iterable[str], near: Iterable[str] = (), **fields: Any) -> list[_Draft]:
-        draft = _Draft(kind=kind, draws_on=draws_on, key=key, **fields)
         if ABOVE.search(key):
-            self.note([kind], f"{draft.id}: left out: the answer reads like 'all/none of the above'")
-            return []
-        picked = self.pick(draft.id, kind, key, pool, exclude, near)
-        if isinstance(picked, str):
-            self.note([kind], picked)
-            return []
-        return [dataclasses.replace(draft, distractors=picked)]
-
-    # -- glossary ---------------------------------------------------------------------------
-
-    def term_drafts(self) -> list[_Draft]:
-        terms: list[Term] = []
-        for term in sorted(self.data.terms, key=lambda t: (t.id, t.term)):
-            if terms and terms[-1].id == term.id:
-                self.note(TERM_KINDS, f"term '{term.term}': its id '{term.id}' is that of '{terms[-1].term}'; "
-                                      "only the first is asked")
-                continue
-            terms.append(term)
-        out: list[_Draft] = []
-        for term in terms:
-            if _self_naming(term):
-                self.note(TERM_KINDS, f"term '{term.term}': its definition names the term itself, so no "
-                                      "question asks it (term-definition, definition-term, fill-blank, true-false)")
-                continue
-            others = [t for t in terms if not _related(term, t)]
-            near = [t.id for t in others if _page(t.section) == _page(term.section)]
-            also = f" (also {', '.join(f'“{a}”' for a in term.aliases)})" if term.aliases else ""
-            common: dict[str, Any] = {
-                "rationale": self.sentence(f"“{term.term}”{also} means: {term.definition}", term.cite),
-                "cite": term.cite, "section": term.section, "groups": (f"term:{term.id}",), "terms": (term.id,),
-            }
-            stem, neg = self.say("What does “{term}” mean?", term=term.term)
-            out += self.choice("term-definition", (term.id,), term.definition,
-                               [(t.id, t.definition) for t in others], (), near, stem=stem, negated=neg, **common)
-            stem, neg = self.say("Which term has this definition? {definition}", definition=term.definition)
-            out += self.choice("definition-term", (term.id,), term.term, [(t.id, t.term) for t in others],
-                               term.aliases, near, stem=stem, negated=neg, **common)
-            stem, neg = self.say(BLANK + " : {definition}", definition=term.definition)
-            out.append(_Draft(kind="fill-blank", draws_on=(term.id,), stem=stem, negated=neg,
-                              accept=term.names, **common))
-            # True/false: the definition, or the definition of another term that is not half right,
-            # taught on the same page when there is one (a plausible mix-up, not an absurd one).
-            stem, neg = self.say("“{term}” means: {definition}", term=term.term, definition=term.definition)
-            out.append(_Draft(kind="true-false", sub="term-definition", draws_on=(term.id,), stem=stem,
-                              negated=neg, truth=True, **common))
-            for other in [t for t in others if t.id in near] or others:
-                stem, neg = self.say("“{term}” means: {definition}", term=term.term, definition=other.definition)
-                rationale = self.sentence(f"That is the definition of “{other.term}”; “{term.term}”{also} means: "
-                                          f"{_clause(term.definition)}", term.cite)
-                out.append(_Draft(kind="true-false", sub="term-definition", draws_on=(term.id, other.id),
-                                  stem=stem, negated=neg, truth=False,
-                                  **{**common, "rationale": rationale}))
-        return out
+            return None
+        if len(chosen) < MIN_DISTRACTORS[kind]:
+            self.broke(fact, kind, LONG if long else fields.pop("_few", CATEGORY))
+            return None
+        fields.pop("_few", None)
+        if cue := _cue(stem, key, chosen):
+            self.broke(fact, kind, CUE + f" ('{cue}')")
+            return None
+        return _Draft(kind=kind, fact=fact, stem=stem, key=key, distractors=tuple(chosen), **fields)
 
     # -- items and their groups -------------------------------------------------------------
 
-    def member_sentence(self, compound: Compound, families: Sequence[Family]) -> str:
-        names = " and ".join(f.name for f in families)
-        return f"{compound.display_name} belongs to the {self.labels['group']} of {names}"
+    def group_name(self, family: Family) -> str:
+        return _mid(family.name)
+
+    def member_sentence(self, compound: Compound, family: Family, name: str | None = None) -> str:
+        """Why ``compound`` is in ``family``: the family and what its members do."""
+        return (f"{name or compound.display_name} belongs to the {self.labels['group']} of "
+                f"{self.group_name(family)}. {_cap(self.labels['items'])} in this {self.labels['group']} "
+                f"{_mid(_clause(family.mechanism))}")
+
+    def item_names(self, compound: Compound) -> list[str]:
+        """How an item may be named in a question: with its aliases, then (if they give a cue) without."""
+        return list(dict.fromkeys((compound.display_name, compound.name)))
 
     def compound_drafts(self, compound: Compound) -> list[_Draft]:
         mine = [self.by_id[f] for f in sorted(compound.families)]
-        names = [f.name for f in mine]
         others = [f for f in self.families if f.id not in compound.families]
-        cite = _keys(f.cite for f in mine)
+        rng_others = _sample(others, self.seed, "groups", compound.id)
         out: list[_Draft] = []
+        enemies = (f"item:{compound.id}",)
+        common: dict[str, Any] = {"section": compound.section, "compounds": (compound.id,), "enemies": enemies}
         for family in mine:
-            stem, neg = self.say("Which {group} does the {item} {name} belong to?", name=compound.display_name)
-            out += self.choice(
-                "compound-family", (compound.id, family.id), family.name, [(f.id, f.name) for f in others], names,
-                stem=stem, negated=neg, rationale=self.sentence(self.member_sentence(compound, [family]), family.cite),
-                cite=family.cite, section=compound.section, groups=(f"member:{compound.id}",),
-                compounds=(compound.id,), families=(family.id,))
-        targets: list[str] = []
-        for family in mine:
-            if any(_overlaps(family.target, t) for t in targets):
-                continue  # the same target through another group: one question
-            targets.append(family.target)
-            stem, neg = self.say("Which {target} does {name} {target_verb}?", name=compound.display_name)
-            rationale = (f"{self.member_sentence(compound, [family])}, whose {self.labels['target']} is "
-                         f"{family.target}; {self.labels['ligand']}: {_clause(family.ligand)}")
-            out += self.choice(
-                "compound-target", (compound.id, family.id), family.target, [(f.id, f.target) for f in others],
-                [f.target for f in mine], stem=stem, negated=neg, rationale=self.sentence(rationale, family.cite),
-                cite=family.cite, section=family.section or compound.section, groups=(f"target:{compound.id}",),
-                compounds=(compound.id,), families=(family.id,))
-        true_rationale = self.sentence(self.member_sentence(compound, mine), cite)
-        for family in self.families:
-            truth = family.id in compound.families
-            if not truth and any(_overlaps(family.name, n) for n in names):
-                continue  # a name that reads like one of its own groups would not be plainly false
-            stem, neg = self.say("The {item} {name} belongs to the {group} of {family}.",
-                                 name=compound.display_name, family=family.name)
-            rationale = true_rationale if truth else self.sentence(
-                f"{self.member_sentence(compound, mine)}, not to the {self.labels['group']} of {family.name}", cite)
-            out.append(_Draft(kind="true-false", sub="compound-family", draws_on=(compound.id, family.id),
-                              stem=stem, negated=neg, truth=truth, rationale=rationale, cite=cite,
-                              section=compound.section, groups=(f"member:{compound.id}",),
-                              compounds=(compound.id,), families=(family.id,)))
+            fact = f"member:{compound.id}:{family.id}"
+            draws = (compound.id, family.id)
+            cand = [(f.id, _cap(f.name)) for f in rng_others]
+            if "item-group" in self.wanted:
+                for name in self.item_names(compound):
+                    stem, neg = self.say("Which {group} does the {item} {name} belong to?", name=name)
+                    draft = self.choice("item-group", fact, _cap(family.name), cand, [_cap(f.name) for f in mine],
+                                        stem, negated=neg, rationale=self.sentence(
+                                            self.member_sentence(compound, family, name), family.cite),
+                                        cite=family.cite, subjects=compound.names, draws_on=draws,
+                                        families=(family.id,), _few=GROUPS, **common)
+                    if draft:
+                        out.append(draft)
+                        break
+            if "true-false" in self.wanted:
+                out += self.member_statements(compound, family, fact, mine, rng_others, common)
+        if "item-target" in self.wanted:
+            targets: list[str] = []
+            for family in mine:
+                if any(_overlaps(family.target, t) for t in targets):
+                    continue  # the same target through another group: one question
+                targets.append(family.target)
+                fact = f"target:{compound.id}:{family.id}"
+                cand = [(f.id, f.target) for f in rng_others]
+                for name in self.item_names(compound):
+                    stem, neg = self.say("Which {target} does {name} {target_verb}?", name=name)
+                    rationale = (f"{name} belongs to the {self.labels['group']} of {self.group_name(family)}, "
+                                 f"which {self.labels['target_verb']} the {self.labels['target']} {family.target}; "
+                                 f"that {self.labels['target']}'s {self.labels['ligand']} is "
+                                 f"{_mid(_clause(family.ligand))}")
+                    draft = self.choice("item-target", fact, family.target, cand, [f.target for f in mine], stem,
+                                        negated=neg, rationale=self.sentence(rationale, family.cite),
+                                        cite=family.cite, subjects=compound.names,
+                                        draws_on=(compound.id, family.id), families=(family.id,), _few=GROUPS,
+                                        **{**common, "section": family.section or compound.section})
+                    if draft:
+                        out.append(draft)
+                        break
+        return out
+
+    def member_statements(self, compound: Compound, family: Family, fact: str, mine: Sequence[Family],
+                          others: Sequence[Family], common: Mapping[str, Any]) -> list[_Draft]:
+        """A true statement of the item's group, and a false one naming another group."""
+        template = "The {item} {name} belongs to the {group} of {family}."
+        stem, neg = self.say(template, name=compound.display_name, family=self.group_name(family))
+        out = [_Draft(kind="true-false", fact=fact, stem=stem, negated=neg, truth=True,
+                      rationale=self.sentence(self.member_sentence(compound, family), family.cite), cite=family.cite,
+                      draws_on=(compound.id, family.id), families=(family.id,), subjects=compound.names, **common)]
+        wrong = next((f for f in others if not any(_overlaps(f.name, m.name) for m in mine)), None)
+        if wrong is not None:
+            stem, neg = self.say(template, name=compound.display_name, family=self.group_name(wrong))
+            rationale = self.sentence(f"{self.member_sentence(compound, family)}; {compound.name} is not one of "
+                                      f"the {self.group_name(wrong)}", family.cite)
+            out.append(_Draft(kind="true-false", fact=fact, stem=stem, negated=neg, truth=False, rationale=rationale,
+                              cite=family.cite, draws_on=(compound.id, family.id, wrong.id),
+                              families=(family.id, wrong.id), subjects=compound.names, **common))
         return out
 
     def family_drafts(self, family: Family) -> list[_Draft]:
-        members = [c for c in self.compounds if family.id in c.families]
+        if "group-item" not in self.wanted:
+            return []
+        members = self.members.get(family.id, [])
         barred = [n for c in members for n in (*c.names, c.display_name)]
-        pool = [(c.id, c.display_name) for c in self.compounds if family.id not in c.families]
+        outside = [c for c in _sample(self.compounds, self.seed, "items", family.id) if family.id not in c.families]
         out: list[_Draft] = []
         for compound in members:
-            stem, neg = self.say("Which {item} belongs to the {group} of {family}?", family=family.name)
-            out += self.choice(
-                "family-compound", (family.id, compound.id), compound.display_name, pool, barred, stem=stem,
-                negated=neg, rationale=self.sentence(self.member_sentence(compound, [family]), family.cite),
-                cite=family.cite, section=family.section or compound.section,
-                groups=(f"member:{compound.id}", f"members:{family.id}"), compounds=(compound.id,),
-                families=(family.id,))
+            fact = f"member:{compound.id}:{family.id}"
+            stem, neg = self.say("Which {item} belongs to the {group} of {family}?", family=self.group_name(family))
+            # Options with their aliases, then without: an alias that echoes the group's name is a cue.
+            for full in (True, False):
+                def named(c: Compound, full: bool = full) -> str:
+                    return c.display_name if full else c.name
+
+                draft = self.choice("group-item", fact, named(compound), [(c.id, named(c)) for c in outside], barred,
+                                    stem, negated=neg, rationale=self.sentence(
+                                        self.member_sentence(compound, family), family.cite),
+                                    cite=family.cite, section=family.section or compound.section,
+                                    enemies=(f"item:{compound.id}", f"members:{family.id}"),
+                                    subjects=(family.name,), draws_on=(family.id, compound.id),
+                                    compounds=(compound.id,), families=(family.id,), _few=MEMBERS)
+                if draft:
+                    out.append(draft)
+                    break
         return out
 
     # -- findings -----------------------------------------------------------------------------
@@ -427,61 +509,85 @@ class _Drafter:
     def finding_drafts(self, compound: Compound, finding: Finding) -> list[_Draft]:
         name, text = compound.display_name, _clause(finding.text)
         where = (compound.id, finding.id)
+        level = self.data.evidence_level(finding.evidence)
         common: dict[str, Any] = {"cite": finding.cite, "section": compound.section, "compounds": (compound.id,),
-                                  "families": tuple(sorted(compound.families))}
+                                  "families": tuple(sorted(compound.families)), "subjects": (finding.text,)}
+        design = f" from {_clause(finding.design)}" if finding.design else ""
+        why = (f"{self.who(finding.cite)} reported this{design}. That makes it evidence of the kind "
+               f"“{level.label}”: {_mid(_clause(level.meaning))}.")
         out: list[_Draft] = []
-        label = finding.evidence_label
-        evidence = (f"evidence:{compound.id}:{finding.id}",)
-        clue = _evidence_clue(finding)
-        fact = f"The evidence that {name} {text} is of the kind “{label}”"
-        if clue:
-            self.note(["finding-evidence", "true-false"],
-                      f"finding-evidence:{compound.id}:{finding.id}: left out, with its true/false statements: "
-                      f"the finding's text says '{clue}', which gives away “{label}”")
+        fact = f"evidence:{compound.id}:{finding.id}"
+        if clue := self.evidence_clue(finding):
+            self.broke(fact, "finding-evidence", f"{EVIDENCE_CLUE} ('{clue}')")
         else:
-            stem, neg = self.say("What kind of evidence supports the finding that {name} {finding}?", name=name,
-                                 finding=text)
-            out += self.choice("finding-evidence", where, label,
-                               [(k, v) for k, v in sorted(EVIDENCE_LABELS.items()) if k != finding.evidence], (),
-                               stem=stem, negated=neg, rationale=self.sentence(fact, finding.cite), groups=evidence,
-                               **common)
-            for kind_id, kind_label in sorted(EVIDENCE_LABELS.items()):
-                truth = kind_id == finding.evidence
-                stem, neg = self.say("The finding that {name} {finding} is supported by this kind of evidence: "
-                                     "{evidence}.", name=name, finding=text, evidence=kind_label)
-                rationale = fact if truth else f"{fact}, not “{kind_label}”"
-                out.append(_Draft(kind="true-false", sub="finding-evidence", draws_on=(*where, kind_id), stem=stem,
-                                  negated=neg, truth=truth, rationale=self.sentence(rationale, finding.cite),
-                                  groups=evidence, **common))
-        if self.citations is None:
-            self.note(["finding-study"], "finding-study: no citation labels were given, so no study can be "
-                                         "named as an option")
+            if "finding-evidence" in self.wanted:
+                stem, neg = self.say("What kind of evidence supports the finding that {name} {finding}?",
+                                     name=name, finding=text)
+                cand = [(e.id, e.label) for e in _sample(self.data.evidence, self.seed, "evidence", fact)
+                        if e.id != finding.evidence]
+                draft = self.choice("finding-evidence", fact, level.label, cand, (), stem, negated=neg,
+                                    rationale=self.sentence(why), draws_on=where, enemies=(fact,), _few=CATEGORY,
+                                    **common)
+                if draft:
+                    out.append(draft)
+            if "true-false" in self.wanted:
+                template = "{evidence} is the kind of evidence behind the finding that {name} {finding}."
+                stem, neg = self.say(template, name=name, finding=text, evidence=_cap(_article(_mid(level.label))))
+                out.append(_Draft(kind="true-false", fact=fact, stem=stem, negated=neg, truth=True,
+                                  rationale=self.sentence(why), draws_on=where, enemies=(fact,), **common))
+                other = next((e for e in _sample(self.data.evidence, self.seed, "statement", fact)
+                              if e.id != finding.evidence), None)
+                if other is not None:
+                    stem, neg = self.say(template, name=name, finding=text, evidence=_cap(_article(_mid(other.label))))
+                    out.append(_Draft(kind="true-false", fact=fact, stem=stem, negated=neg, truth=False,
+                                      rationale=self.sentence(f"{why} It is not evidence of the kind “{other.label}”"),
+                                      draws_on=(*where, other.id), enemies=(fact,), **common))
+        if "finding-study" not in self.wanted:
             return out
-        # Studies that reported anything on this item might have reported this too: never wrong answers.
-        own = _keys(f.cite for f in compound.findings)
-        pool = [(k, self.label(k)) for k in self.cited_keys() if k not in own]
+        if self.citations is None:
+            self.general.append("finding-study: no citation labels were given, so no study can be named as an option")
+            return out
+        # A study cited for the item, any of its groups or this fact might well have reported it too.
+        own = set(_keys([*(f.cite for f in compound.findings), *(self.by_id[g].cite for g in compound.families
+                                                                   if g in self.by_id), finding.cite]))
+        pool = [(k, self.label(k)) for k in _sample(self.cited_keys(), self.seed, "studies", fact) if k not in own]
         stem, neg = self.say("Which study reported that {name} {finding}?", name=name, finding=text)
         for key in sorted(finding.cite):
-            out += self.choice("finding-study", (*where, key), self.label(key), pool,
-                               [self.label(k) for k in own], stem=stem, negated=neg,
-                               rationale=self.sentence(f"{name} {text}", finding.cite),
-                               groups=(f"study:{compound.id}:{finding.id}",), **common)
+            study_fact = f"study:{compound.id}:{finding.id}:{key}"
+            design_why = (f"{self.who([key])} reported this{design}. {_cap(self.data.labels.item)} and study are "
+                          f"named together in the handout section linked below")
+            draft = self.choice("finding-study", study_fact, self.label(key), pool, [self.label(k) for k in own], stem,
+                                negated=neg, rationale=self.sentence(design_why), draws_on=(*where, key),
+                                enemies=(study_fact,), _few=STUDIES, **common)
+            if draft:
+                out.append(draft)
         return out
 
-    def cited_keys(self) -> list[str]:
+    @functools.cached_property
+    def _cited(self) -> list[str]:
         data = self.data
         return sorted(set(_keys([*(t.cite for t in data.terms), *(f.cite for f in data.families),
                                  *(f.cite for f in data.findings)])))
+
+    def cited_keys(self) -> list[str]:
+        return self._cited
+
+    def evidence_clue(self, finding: Finding) -> str:
+        """A word of the finding's text that names its kind of evidence ('in animal experiments'), or ''."""
+        label = self.data.evidence_level(finding.evidence).label
+        others = {w for e in self.data.evidence if e.label != label for w in _norm(e.label).split()}
+        distinctive = [w for w in _norm(label).split() if len(w) >= 4 and w not in others and w not in _PLAIN_WORDS]
+        for word in _norm(finding.text).split():
+            for giveaway in distinctive:
+                if word.startswith(giveaway[: max(4, len(giveaway) - 2)]):
+                    return word
+        return ""
 
     # -- matching -----------------------------------------------------------------------------
 
     def matching_drafts(self) -> list[_Draft]:
         single = [c for c in self.compounds if len(c.families) == 1]
-        if len(single) < len(self.compounds):
-            several = ", ".join(c.id for c in self.compounds if len(c.families) > 1)
-            self.note(["matching"], f"matching: {several} belong(s) to more than one {self.labels['group']}, "
-                                    "so never a matching prompt")
-        ranked = sorted(single, key=lambda c: (_rank(self.seed, "matching", c.id), c.id))
+        ranked = sorted(single, key=lambda c: (_rank(self.seed, "matching", c.id), c.id))[: MATCH_PROMPTS * 8]
         chosen: list[Compound] = []
         # First one item of each group, then more items, while names and groups stay distinct.
         for spread in (True, False):
@@ -499,84 +605,253 @@ class _Drafter:
                 chosen.append(c)
         groups = sorted({c.families[0] for c in chosen})
         if len(chosen) < 2 or len(groups) < 2:
-            self.note(["matching"], f"matching: left out: needs 2 {self.labels['items']} in one "
-                                    f"{self.labels['group']} each, from 2 different {self.labels['groups']}")
+            self.broke("matching", "matching", f"needs 2 {self.labels['items']} in one {self.labels['group']} each, "
+                                               f"from 2 different {self.labels['groups']}")
             return []
         chosen.sort(key=lambda c: c.id)
         families = [self.by_id[f] for f in groups]
         # Room left in the options: more groups, as distractors.
-        extra = sorted((f for f in self.families if f.id not in groups),
-                       key=lambda f: (_rank(self.seed, "matching", f.id), f.id))
-        for family in extra:
+        for family in _sample(self.families, self.seed, "matching-groups", "matching"):
             if len(families) == MAX_OPTIONS:
                 break
-            if not any(_overlaps(family.name, f.name) for f in families):
+            if family not in families and not any(_overlaps(family.name, f.name) for f in families):
                 families.append(family)
         families.sort(key=lambda f: f.id)
-        stem, neg = self.say("Match the {items} to their {groups}.")
+        stem, neg = self.say("Match each {item} to its {group}.")
         cite = _keys(self.by_id[c.families[0]].cite for c in chosen)
-        rationale = self.sentence("; ".join(self.member_sentence(c, [self.by_id[c.families[0]]]) for c in chosen),
-                                  cite)
+        rationale = " ".join(self.sentence(self.member_sentence(c, self.by_id[c.families[0]])) for c in chosen)
+        rationale = rationale.removesuffix(".") + (f" ({'; '.join(self.label(k) for k in cite)})." if cite else ".")
         pages = {_page(f.section) for f in families if f.section}
         section = pages.pop() if len(pages) == 1 else _page(chosen[0].section)
-        return [_Draft(kind="matching", draws_on=(*(c.id for c in chosen), *(f.id for f in families)), stem=stem,
-                       negated=neg, rationale=rationale, cite=cite, section=section, groups=("matching",),
+        return [_Draft(kind="matching", fact="matching", stem=stem, negated=neg, rationale=rationale, cite=cite,
+                       section=section, enemies=("matching", *(f"item:{c.id}" for c in chosen)),
                        prompts=tuple(c.display_name for c in chosen),
-                       answers=tuple(self.by_id[c.families[0]].name for c in chosen),
-                       choices=tuple(f.name for f in families), compounds=tuple(c.id for c in chosen),
-                       families=tuple(f.id for f in families))]
+                       answers=tuple(_cap(self.by_id[c.families[0]].name) for c in chosen),
+                       choices=tuple(_cap(f.name) for f in families), draws_on=(*(c.id for c in chosen),),
+                       covers=tuple(f"member:{c.id}:{c.families[0]}" for c in chosen),
+                       compounds=tuple(c.id for c in chosen), families=tuple(f.id for f in families))]
 
 
-TERM_KINDS = ("term-definition", "definition-term", "fill-blank", "true-false")
+class _TermDrafter:
+    """The questions on glossary terms: what a term means, which term a definition names, the term in a
+    sentence with a blank, and true/false statements of a definition (or of another term's, swapped)."""
+
+    def __init__(self, parent: _Drafter) -> None:
+        self.p = parent
+        self.terms: list[Term] = []
+        seen: dict[str, Term] = {}
+        self.by_id = seen
+        for term in sorted(parent.data.terms, key=lambda t: (t.id, t.term)):
+            if term.id in seen:
+                parent.general.append(f"term '{term.term}': its id '{term.id}' is that of '{seen[term.id].term}'; "
+                                      "only the first is asked")
+                continue
+            seen[term.id] = term
+            self.terms.append(term)
+        # Pools of distractors: a term's category, and within it the terms taught on the same page (the more
+        # plausible mix-ups, so the preferred ones).
+        self.by_category: dict[str, list[Term]] = {}
+        self.by_page: dict[tuple[str, str], list[Term]] = {}
+        for t in self.terms:
+            self.by_category.setdefault(t.category, []).append(t)
+            self.by_page.setdefault((t.category, _page(t.section)), []).append(t)
+        names = {_norm(n): t for t in self.terms for n in t.names}
+        self.related: dict[str, set[str]] = {t.id: set() for t in self.terms}
+        for t in self.terms:
+            for name in t.related:
+                other = names.get(_norm(name))
+                if other is not None:
+                    self.related[t.id].add(other.id)
+                    self.related[other.id].add(t.id)
+
+    def tasks(self) -> list[_Task]:
+        p = self.p
+        out: list[_Task] = []
+        for term in self.terms:
+            fact = f"term:{term.id}"
+            if _self_naming(term):
+                p.broke(fact, "term questions", SELF)
+                continue
+            out += [(kind, fact, functools.partial(self.make, term, kind)) for kind in TERM_KINDS if kind in p.wanted]
+        return out
+
+    def make(self, term: Term, kind: str) -> list[_Draft]:
+        return [d for d in self.term_drafts(term, kind) if d.kind == kind]
+
+    def candidates(self, term: Term, purpose: str) -> list[Term]:
+        """Terms that may stand against ``term``: same category, not related, same page first. Only the
+        first few that qualify are kept: a question needs three, a false statement one."""
+        p = self.p
+        near = _sample(self.by_page.get((term.category, _page(term.section)), []), p.seed, purpose, term.id)
+        wide = _sample(self.by_category.get(term.category, []), p.seed, purpose, "all", term.id)
+        out: list[Term] = []
+        seen = {term.id}
+        for t in (*near, *wide):
+            if t.id in seen:
+                continue
+            seen.add(t.id)
+            if t.id in self.related[term.id] or _related(term, t):
+                continue
+            out.append(t)
+            if len(out) == 2 * MAX_OPTIONS:
+                break
+        return out
+
+    def term_drafts(self, term: Term, only: str) -> list[_Draft]:
+        """The drafts of kind ``only`` on ``term`` (what every kind shares is worked out each time: a bank
+        asks a term in one kind, so there is nothing to share)."""
+        p = self.p
+        fact = f"term:{term.id}"
+        others = self.candidates(term, "terms") if only != "fill-blank" else []
+        few = RELATED if len(self.by_category.get(term.category, [])) > 1 + len(others) else CATEGORY
+        related = [self.by_id[i] for i in self.related[term.id]]
+        extra = ""
+        if term.etymology:
+            extra += f" {_cap(_clause(term.etymology))}."
+        if related:
+            extra += f" Related: {', '.join(f'“{t.term}”' for t in sorted(related, key=lambda t: t.id))}."
+        also = f" (also {'; '.join(f'“{a}”' for a in term.aliases)})" if term.aliases else ""
+        meaning = f"“{term.term}”{also} means {_mid(_clause(term.definition))}."
+        common: dict[str, Any] = {"cite": term.cite, "section": term.section, "enemies": (fact,), "terms": (term.id,),
+                                  "draws_on": (term.id,), "subjects": term.names}
+        rationale = p.sentence(meaning + extra, term.cite)
+        out: list[_Draft] = []
+        if only == "term-definition":
+            stem, neg = p.say("What does “{term}” mean?", term=term.term)
+            pool = [(t.id, _cap(t.definition)) for t in others]
+            draft = p.choice("term-definition", fact, _cap(term.definition), pool, (), stem, negated=neg,
+                             rationale=rationale, _few=few, **common)
+            if draft:
+                out.append(draft)
+        if only == "definition-term":
+            stem, neg = p.say("Which term means “{definition}”?", definition=_mid(_clause(term.definition)))
+            draft = p.choice("definition-term", fact, term.term, [(t.id, t.term) for t in others], term.aliases, stem,
+                             negated=neg, rationale=rationale, _few=few, **common)
+            if draft:
+                out.append(draft)
+        if only == "fill-blank":
+            stem, neg = p.say("The term {blank} means {definition}.", blank=BLANK,
+                              definition=_mid(_clause(term.definition)))
+            # The sentence's own words ("The term ... means") are the same for every term: only the
+            # definition can echo the answer.
+            if cue := _cue(term.definition, term.term, ()):
+                p.broke(fact, "fill-blank", CUE + f" ('{cue}')")
+            else:
+                out.append(_Draft(kind="fill-blank", fact=fact, stem=stem, negated=neg, key=term.term,
+                                  accept=term.names, rationale=rationale, **common))
+        if only == "true-false":
+            template = "“{term}” means {definition}."
+            if not _cue(term.term + " " + term.definition, term.term, ()):
+                stem, neg = p.say(template, term=term.term, definition=_mid(_clause(term.definition)))
+                out.append(_Draft(kind="true-false", fact=fact, stem=stem, negated=neg, truth=True,
+                                  rationale=rationale, **common))
+            other = next(iter(others), None)
+            if other is not None:
+                stem, neg = p.say(template, term=term.term, definition=_mid(_clause(other.definition)))
+                why = p.sentence(f"That describes “{other.term}”. {meaning}{extra}", term.cite)
+                out.append(_Draft(kind="true-false", fact=fact, stem=stem, negated=neg, truth=False, rationale=why,
+                                  **{**common, "draws_on": (term.id, other.id)}))
+            else:
+                p.broke(fact, "true-false (false statement)", few)
+        return out
 
 
 # -- Selection, order and answer positions ------------------------------------------------------
 
 
-def _select(drafts: Sequence[_Draft], seed: int, count: int | None) -> tuple[list[_Draft], list[str]]:
-    """Pick questions one at a time: one per fact group, kinds spread, true and false alternating.
+@dataclass
+class _Picked:
+    chosen: list[_Draft]
+    refused: Counter[str]  # fact -> drafts of it refused as enemies
+    tried: Counter[str]  # fact -> kinds of it drafted (or found undraftable)
+    drafted: set[str]  # kinds of which at least one draft was made
 
-    With ``count`` the picking stops early, so a short form is the first ``count`` picks of the full one.
+
+def _select(tasks: Sequence[_Task], seed: int, count: int | None, kinds: Sequence[str],
+            enemies: bool = True) -> _Picked:
+    """Pick questions one at a time: the kind with the fewest so far, its next fact in seeded order.
+
+    A draft is taken only if it is no enemy of the questions already taken: its facts are not asked yet,
+    its answer is not another question's, the texts do not reveal each other's answers, and true and
+    false statements stay within one of each other. Without ``enemies`` (the bank) only the first rule
+    holds: each fact once.
     """
-    ranks = {d.id: _rank(seed, "pick", d.id) for d in drafts}
-    remaining = sorted(drafts, key=lambda d: (ranks[d.id], d.id))
-    chosen: list[_Draft] = []
+    by_kind: dict[str, dict[str, Callable[[], list[_Draft]]]] = {}
+    for kind, fact, make in tasks:
+        by_kind.setdefault(kind, {})[fact] = make
+    queues = {kind: deque(sorted(facts, key=lambda f: (_rank(seed, "pick", f), f)))
+              for kind, facts in by_kind.items()}
+    order = {k: i for i, k in enumerate(kinds)}
+    picked = _Picked([], Counter(), Counter(), set())
+    chosen = picked.chosen
     used: set[str] = set()
+    answers: set[str] = set()
+    asked: dict[str, list[_Draft]] = {}  # name (normalised) -> chosen drafts asking about it
     per_kind: Counter[str] = Counter()
-    per_sub: Counter[tuple[str, str]] = Counter()
     polarity: Counter[bool] = Counter()
 
-    def allowed(d: _Draft) -> bool:
-        # A statement may not put its polarity two ahead of the other: true and false stay balanced.
-        return used.isdisjoint(d.groups) and (d.truth is None or polarity[d.truth] <= polarity[not d.truth])
+    def reveals(a: _Draft, b: _Draft) -> bool:
+        """Whether ``b``'s text holds ``a``'s answer together with what ``a`` asks about."""
+        return bool(a.key) and _mentions(b.text, a.key) and any(_mentions(b.text, s) for s in a.subjects)
+
+    def enemy(d: _Draft) -> bool:
+        if not enemies:
+            return False
+        if not used.isdisjoint(d.enemies) or (d.answer and d.answer in answers):
+            return True
+        near = {id(x): x for s in d.subjects for x in asked.get(_norm(s), ())}
+        return any(reveals(x, d) or reveals(d, x) for x in near.values())
 
     while count is None or len(chosen) < count:
-        eligible = [d for d in remaining if allowed(d)]
-        if not eligible:
+        live = [k for k in queues if queues[k]]
+        if not live:
             break
-        facts: dict[str, set[str]] = {}
-        for d in eligible:
-            facts.setdefault(d.kind, set()).add(d.groups[0])
-        # The kind with the fewest questions so far, then the one with the fewest facts left to ask, then
-        # the fact type asked least (true/false), then the polarity asked least, then the seeded draw.
-        scored = [((per_kind[d.kind], len(facts[d.kind]), per_sub[d.kind, d.sub],
-                    polarity[d.truth] if d.truth is not None else 0, ranks[d.id], d.id), d) for d in eligible]
-        best = min(scored, key=lambda pair: pair[0])[1]
-        chosen.append(best)
-        remaining.remove(best)
-        used.update(best.groups)
-        per_kind[best.kind] += 1
-        per_sub[best.kind, best.sub] += 1
-        if best.truth is not None:
-            polarity[best.truth] += 1
-    notes: list[str] = []
-    asked = {d.groups[0] for d in drafts}
-    if count is not None and len(chosen) == count and count < len(asked):
-        notes.append(f"count {count}: {len(asked)} facts could be asked; {count} questions kept, spread over the kinds")
-    elif unasked := {d.groups[0] for d in remaining if used.isdisjoint(d.groups)}:
-        # Only statements of one polarity were left for these facts.
-        notes.append(f"true-false: {len(unasked)} fact(s) left unasked to keep true and false statements balanced")
-    return chosen, notes
+        # The kind asked least so far; then the one with the fewest facts left, so a kind the data allows
+        # once still gets its question; matching first among equals, as it covers several items at once.
+        kind = min(live, key=lambda k: (per_kind[k], len(queues[k]), k != "matching", order.get(k, 99), k))
+        fact = queues[kind].popleft()
+        if fact in used:
+            continue
+        options = by_kind[kind][fact]()
+        picked.tried[fact] += 1
+        if not options:
+            continue
+        picked.drafted.add(kind)
+        if kind == "true-false":
+            # The polarity asked least first; the other only while it keeps the two within one.
+            options = sorted(options, key=lambda d: (polarity[bool(d.truth)], not d.truth))
+            if enemies:
+                options = [d for d in options if polarity[bool(d.truth)] <= polarity[not d.truth]]
+        pick = next((d for d in options if not enemy(d)), None)
+        if pick is None:
+            picked.refused[fact] += 1
+            continue
+        chosen.append(pick)
+        used.update((pick.fact, *pick.covers, *(pick.enemies if enemies else ())))
+        if pick.answer:
+            answers.add(pick.answer)
+        for s in pick.subjects:
+            asked.setdefault(_norm(s), []).append(pick)
+        per_kind[kind] += 1
+        if pick.truth is not None:
+            polarity[pick.truth] += 1
+    return picked
+
+
+def _unasked(drafter: _Drafter, tasks: Sequence[_Task], picked: _Picked) -> dict[str, tuple[str, ...]]:
+    """Rule -> the facts it left unasked (each with the kinds it ruled out): the teacher's report. A fact
+    counts once every kind that could ask it was tried; a short form leaves most facts untried."""
+    asked = {f for d in picked.chosen for f in (d.fact, *d.covers)}
+    kinds = Counter(fact for _, fact, _ in tasks)
+    report: dict[str, list[str]] = {}
+    for fact in sorted(set(drafter.broken) | set(kinds)):
+        if fact in asked or picked.tried[fact] < kinds[fact]:
+            continue
+        if picked.refused[fact]:
+            report.setdefault(ENEMY, []).append(fact)
+        for rule, ruled in drafter.broken.get(fact, {}).items():
+            report.setdefault(rule, []).append(f"{fact} ({', '.join(dict.fromkeys(ruled))})")
+    return {rule: tuple(facts) for rule, facts in sorted(report.items())}
 
 
 def _place(ordered: Sequence[_Draft], seed: int) -> tuple[Question, ...]:
@@ -587,26 +862,26 @@ def _place(ordered: Sequence[_Draft], seed: int) -> tuple[Question, ...]:
             usage.setdefault(2, Counter())[0 if d.truth else 1] += 1
     out: list[Question] = []
     for d in ordered:
-        common: dict[str, Any] = {"id": d.id, "kind": d.kind, "stem": d.stem, "rationale": d.rationale,
+        common: dict[str, Any] = {"id": d.fact, "kind": d.kind, "stem": d.stem, "rationale": d.rationale,
                                   "cite": d.cite, "section": d.section, "draws_on": d.draws_on, "negated": d.negated}
         if d.kind in CHOICE_KINDS:
             n = len(d.distractors) + 1
             used = usage.setdefault(n, Counter())
             fewest = min(used[p] for p in range(n))
             least = [p for p in range(n) if used[p] == fewest]
-            position = least[int(_rank(seed, d.id, "position") * len(least))]
+            position = least[int(_rank(seed, d.fact, "position") * len(least))]
             used[position] += 1
-            options = sorted(d.distractors, key=lambda t: (_rank(seed, d.id, "option", t), t))
+            options = sorted(d.distractors, key=lambda t: (_rank(seed, d.fact, "option", t), t))
             options.insert(position, d.key)
-            out.append(Question(options=tuple(options), correct=(position,), **common))
+            out.append(Question(options=tuple(map(_typo, options)), correct=(position,), **common))
         elif d.kind == "true-false":
             out.append(Question(options=TRUE_FALSE, correct=(0 if d.truth else 1,), **common))
         elif d.kind == "matching":
-            options = sorted(d.choices, key=lambda t: (_rank(seed, d.id, "option", t), t))
+            options = sorted(d.choices, key=lambda t: (_rank(seed, d.fact, "option", t), t))
             out.append(Question(options=tuple(options), correct=tuple(options.index(a) for a in d.answers),
                                 prompts=d.prompts, **common))
         else:  # fill-blank
-            out.append(Question(options=(), correct=(), accept=d.accept, **common))
+            out.append(Question(options=(), correct=(), accept=d.accept, variants=spellings(d.accept), **common))
     return tuple(out)
 
 
@@ -623,17 +898,60 @@ def _coverage(data: QuizData, chosen: Sequence[_Draft]) -> dict[str, Any]:
     }
 
 
+# -- Answers to fill-in questions ----------------------------------------------------------------
+
+
+def answer_key(text: str) -> str:
+    """How a typed answer is compared: without case, spacing, hyphens, punctuation or accents.
+    The site's quiz (quiz.js ``normalise``) compares the same way."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(ch for ch in decomposed if ch.isalnum())
+
+
+def spellings(names: Sequence[str]) -> tuple[str, ...]:
+    """Every accepted answer written out, for platforms that compare text literally (case aside): each
+    name as written, with its hyphens as spaces and dropped, and without accents."""
+    out: dict[str, str] = {}
+    for name in names:
+        plain = "".join(ch for ch in unicodedata.normalize("NFKD", name) if not unicodedata.combining(ch))
+        for base in dict.fromkeys((name, plain)):
+            for form in (base, base.replace("-", " "), base.replace("-", "")):
+                form = " ".join(form.split())
+                out.setdefault(form.casefold(), form)
+    return tuple(out.values())
+
+
 # -- Helpers -----------------------------------------------------------------------------------
 
 
 def _rank(seed: int, *parts: str) -> float:
-    """A draw in [0, 1) for one choice: :class:`random.Random` seeded with the form's seed and the ids the
-    choice is about. String seeds are hashed with SHA-512, so the draw is the same on every machine, and
-    a choice about one question never moves because another question was added or removed."""
-    return random.Random("\x1f".join((str(seed), *parts))).random()
+    """A draw in [0, 1) for one choice: a BLAKE2 digest of the form's seed and the ids the choice is about,
+    so the draw is the same on every machine, and a choice about one question never moves because another
+    question was added or removed."""
+    return _digest(seed, parts) / 2.0**64
 
 
-@functools.lru_cache(maxsize=8192)
+def _rng(seed: int, *parts: str) -> random.Random:
+    """A generator for one choice that needs several draws, seeded the same way as :func:`_rank`."""
+    return random.Random(_digest(seed, parts))
+
+
+def _digest(seed: int, parts: tuple[str, ...]) -> int:
+    text = "\x1f".join((str(seed), *parts)).encode("utf-8")
+    return int.from_bytes(hashlib.blake2b(text, digest_size=8).digest(), "big")
+
+
+def _sample(pool: Sequence[_T], seed: int, *parts: str) -> list[_T]:
+    """Up to :data:`SAMPLE` entries of ``pool`` in a seeded order: a question's candidates, drawn without
+    looking at the rest of a large pool (so drafting stays linear in the data)."""
+    if len(pool) <= SAMPLE:
+        picked = list(pool)
+        _rng(seed, *parts).shuffle(picked)
+        return picked
+    return _rng(seed, *parts).sample(list(pool) if not isinstance(pool, list) else pool, SAMPLE)
+
+
+@functools.lru_cache(maxsize=65536)
 def _norm(text: str) -> str:
     """Words only, lower case: how options are compared (case, spacing and punctuation ignored)."""
     return " ".join(re.findall(r"\w+", text.casefold()))
@@ -662,38 +980,99 @@ def _self_naming(term: Term) -> bool:
     return any(_mentions(term.definition, n) for n in term.names)
 
 
+@functools.lru_cache(maxsize=32768)
+def _term_words(term: Term) -> tuple[tuple[str, ...], str]:
+    """A term's names and definition, normalised and padded with spaces for whole-word containment."""
+    return tuple(f" {_norm(n)} " for n in term.names), f" {_norm(term.definition)} "
+
+
 def _related(a: Term, b: Term) -> bool:
     """Terms never set against each other: the same, named in each other's definitions, or one name inside
     the other's (a broader term), or definitions that read the same."""
-    return (a.id == b.id
-            or any(_overlaps(x, y) for x in a.names for y in b.names)
-            or any(_mentions(b.definition, n) for n in a.names)
-            or any(_mentions(a.definition, n) for n in b.names)
-            or _overlaps(a.definition, b.definition))
+    if a.id == b.id:
+        return True
+    names_a, def_a = _term_words(a)
+    names_b, def_b = _term_words(b)
+    return (any(x in y or y in x for x in names_a for y in names_b)
+            or any(n in def_b for n in names_a) or any(n in def_a for n in names_b)
+            or def_a in def_b or def_b in def_a)
 
 
-# Words too common to tell one kind of evidence from another ("cell wall" is no cell study).
+# Words too common to carry a cue (the same list outside reviewers use), and too common to tell one kind
+# of evidence from another ("cell wall" is no cell study).
+_STOP = frozenset({"what", "which", "does", "that", "this", "with", "from", "into", "their", "there", "about",
+                   "other", "than", "have", "been", "were", "when", "where", "whose", "among"})
 _PLAIN_WORDS = frozenset({"cell", "cells", "early", "other", "others", "people", "study", "studies", "work"})
 
 
-def _distinctive(label: str) -> set[str]:
-    """Words of an evidence label that no other label has: the words that would give it away."""
-    others = {w for other in EVIDENCE_LABELS.values() if other != label for w in _norm(other).split()}
-    return {w for w in _norm(label).split() if len(w) >= 4 and w not in others and w not in _PLAIN_WORDS}
+@functools.lru_cache(maxsize=1)
+def _stemmer() -> Any:
+    import snowballstemmer  # type: ignore[import-untyped]  # Sphinx's own dependency (its search index)
+
+    return snowballstemmer.stemmer("english")
 
 
-def _evidence_clue(finding: Finding) -> str:
-    """A word of the finding's text that names its kind of evidence ('in animal experiments'), or ''."""
-    for word in _norm(finding.text).split():
-        for giveaway in sorted(_distinctive(finding.evidence_label)):
-            if word.startswith(giveaway[: max(4, len(giveaway) - 2)]):
-                return word
+@functools.lru_cache(maxsize=65536)
+def _stem(word: str) -> str:
+    return str(_stemmer().stemWord(word))
+
+
+@functools.lru_cache(maxsize=65536)
+def _content_words(text: str) -> frozenset[str]:
+    return frozenset(w for w in re.findall(r"[a-z]{4,}", _plain(text).lower()) if w not in _STOP)
+
+
+def _kin(a: str, b: str) -> bool:
+    """Whether two words share a stem (Snowball's, or their first six letters: secrete, secretagogue)."""
+    return a == b or _stem(a) == _stem(b) or (len(a) >= 6 and len(b) >= 6 and a[:6] == b[:6])
+
+
+def _cue(stem: str, key: str, distractors: Sequence[str]) -> str:
+    """A word of ``stem`` that ``key`` echoes and no distractor does, or ''."""
+    answer = _content_words(key)
+    others = [_content_words(d) for d in distractors]
+    for word in sorted(_content_words(stem)):
+        if any(_kin(word, v) for v in answer) and not any(_kin(word, v) for o in others for v in o):
+            return word
     return ""
+
+
+def _plain(text: str) -> str:
+    """``text`` without accents."""
+    if text.isascii():
+        return text
+    return "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
 
 
 def _clause(text: str) -> str:
     """``text`` without its closing full stop, to go inside a sentence."""
     return text.strip().removesuffix(".").rstrip()
+
+
+def _mid(text: str) -> str:
+    """``text`` as it reads inside a sentence: a capital that only starts the text is lowered
+    ("Ghrelin-receptor agonists" -> "ghrelin-receptor agonists"), acronyms and names with capitals or
+    digits inside their first word ("GHRH", "MK-677", "IGF-1") are kept."""
+    first = re.split(r"[\s\-(]", text, maxsplit=1)[0]
+    if first.isalpha() and first[0].isupper() and (first[1:].islower() or first in ("A", "I")) and first != "I":
+        return text[0].lower() + text[1:]
+    return text
+
+
+def _cap(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _article(text: str) -> str:
+    return f"{'an' if text[:1].lower() in 'aeiou' else 'a'} {text}"
+
+
+def _typo(text: str) -> str:
+    """Typographic quotes and apostrophes in generated text: "x" -> “x”, it's -> it\u2019s."""
+    if '"' not in text and "'" not in text:
+        return text
+    text = re.sub(r'"([^"]*)"', "“\\1”", text)
+    return re.sub(r"(?<=\w)'(?=\w)|(?<=s)'(?=\s)", "\u2019", text)
 
 
 def _keys(groups: Iterable[Iterable[str]]) -> tuple[str, ...]:

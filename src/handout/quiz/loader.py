@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 import json
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -20,7 +20,7 @@ from typing import Any
 import yaml
 from jsonschema import Draft202012Validator, ValidationError
 
-from handout.quiz.model import Compound, Family, Finding, Labels, QuizData, Term, Where, slug
+from handout.quiz.model import Category, Compound, EvidenceLevel, Family, Finding, Labels, QuizData, Term, Where, slug
 
 FILES = {
     "subject": "the subject's title and labels",
@@ -28,8 +28,9 @@ FILES = {
     "families": "a list of families",
     "compounds": "a list of compounds",
 }
-# Real data sets are a few kilobytes; a file far bigger is a mistake (or an attack on the parser).
-MAX_BYTES = 1_000_000
+# A whole course (10,000 glossary terms, 2,000 items) is a few megabytes; a file far bigger is a mistake
+# or an attack on the parser. Alias bombs and deep nesting are refused on their own (see _convert).
+MAX_BYTES = 32_000_000
 
 Path_ = tuple[str | int, ...]
 
@@ -125,7 +126,7 @@ def read_yaml(path: Path) -> tuple[Any, Lines]:
                                                 "save the file as UTF-8")]) from None
     text = text.removeprefix("\ufeff")
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml.compose(text, Loader=_LOADER)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1
@@ -163,6 +164,9 @@ def read_yaml(path: Path) -> tuple[Any, Lines]:
 
 
 _scalars = yaml.constructor.SafeConstructor()
+# libyaml's parser when PyYAML was built with it (its wheels are): ten times faster on a course-sized
+# glossary, with the same nodes and marks.
+_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def _convert(node: yaml.Node, path: Path_, lines: Lines, problems: list[DataError], seen: set[int]) -> Any:
@@ -193,6 +197,8 @@ def _convert(node: yaml.Node, path: Path_, lines: Lines, problems: list[DataErro
         return result
     if isinstance(node, yaml.SequenceNode):
         return [_convert(item, (*path, i), lines, problems, seen) for i, item in enumerate(node.value)]
+    if node.tag == "tag:yaml.org,2002:str":
+        return node.value  # the common case, without the constructor's bookkeeping
     return _scalars.construct_object(node)
 
 
@@ -206,8 +212,75 @@ def _validator(name: str) -> Draft202012Validator:
 
 
 def check_schema(name: str, doc: Any, lines: Lines) -> Iterator[DataError]:
+    if _conforms(name)(doc):
+        return  # the common case, decided in a fraction of jsonschema's time on a course-sized file
     for error in sorted(_validator(name).iter_errors(doc), key=lambda e: (lines.at(e.absolute_path), e.message)):
         yield from _explain(error, lines)
+
+
+Check = Callable[[Any], bool]
+
+
+@cache
+def _conforms(name: str) -> Check:
+    """A yes/no check of ``$defs/<name>``, compiled from the schema into closures.
+
+    jsonschema takes seconds on 10,000 glossary terms because it builds a validator per value; this
+    answers whether the file conforms at all, and only a file that does not is handed to jsonschema,
+    whose errors the messages are made from. It knows the keywords schema.json uses and refuses (says
+    "no") for any other, so a new keyword can only cost speed, never let bad data through.
+    """
+    defs = schema()["$defs"]
+    known = {"type", "properties", "required", "additionalProperties", "items", "minItems", "uniqueItems",
+             "pattern", "minLength", "enum", "$ref", "allOf", "description"}
+    types: dict[str, Callable[[Any], bool]] = {
+        "string": lambda v: isinstance(v, str), "array": lambda v: isinstance(v, list),
+        "object": lambda v: isinstance(v, dict),
+        "integer": lambda v: isinstance(v, int) and not isinstance(v, bool)}
+
+    def compile_(node: Mapping[str, Any]) -> Check:
+        if set(node) - known:
+            return lambda v: False
+        checks: list[Check] = []
+        if "$ref" in node:
+            target = node["$ref"].removeprefix("#/$defs/")
+            checks.append(lambda v: compiled[target](v))
+        if "type" in node:
+            checks.append(types.get(node["type"], lambda v: False))
+        if "enum" in node:
+            allowed = node["enum"]
+            checks.append(lambda v: any(v == a and type(v) is type(a) for a in allowed))
+        if "minLength" in node:
+            n = node["minLength"]
+            checks.append(lambda v: not isinstance(v, str) or len(v) >= n)
+        if "pattern" in node:
+            search = re.compile(node["pattern"]).search
+            checks.append(lambda v: not isinstance(v, str) or bool(search(v)))
+        if "minItems" in node:
+            m = node["minItems"]
+            checks.append(lambda v: not isinstance(v, list) or len(v) >= m)
+        if node.get("uniqueItems"):
+            checks.append(lambda v: not isinstance(v, list) or len({repr(x) for x in v}) == len(v))
+        if "items" in node:
+            item = compile_(node["items"])
+            checks.append(lambda v: not isinstance(v, list) or all(item(x) for x in v))
+        if "allOf" in node:
+            parts = [compile_(p) for p in node["allOf"]]
+            checks.append(lambda v: all(p(v) for p in parts))
+        if "required" in node:
+            required = tuple(node["required"])
+            checks.append(lambda v: not isinstance(v, dict) or all(k in v for k in required))
+        if "properties" in node:
+            props = {k: compile_(p) for k, p in node["properties"].items()}
+            closed = node.get("additionalProperties") is False
+            checks.append(lambda v: not isinstance(v, dict) or all(
+                (k in props and props[k](x)) or (not closed and k not in props) for k, x in v.items()))
+        return lambda v: all(c(v) for c in checks)
+
+    compiled: dict[str, Check] = {}
+    for key, node in defs.items():
+        compiled[key] = compile_(node)
+    return compiled[name]
 
 
 def _field(path: Path_) -> str:
@@ -313,7 +386,7 @@ def bib_keys(bibfiles: Sequence[Path]) -> tuple[set[str] | None, list[DataError]
     return (None if problems else keys), problems
 
 
-def headings(page: Path) -> set[str]:
+def headings(page: Path) -> frozenset[str]:
     """Anchors of a MyST page's headings (outside code fences), as MyST makes them."""
     anchors, fenced = set(), False
     for line in page.read_text(encoding="utf-8", errors="replace").splitlines():
@@ -321,7 +394,7 @@ def headings(page: Path) -> set[str]:
             fenced = not fenced
         elif not fenced and (m := re.match(r"^#{1,6}\s+(.+?)\s*#*\s*$", line)):
             anchors.add(slug(re.sub(r"[*_`]", "", m[1])))
-    return anchors
+    return frozenset(anchors)
 
 
 def cross_check(folder: Path, raw: Mapping[str, tuple[Any, Lines]], bibfile: Path | Sequence[Path] | None,
@@ -350,6 +423,8 @@ def cross_check(folder: Path, raw: Mapping[str, tuple[Any, Lines]], bibfile: Pat
                 yield lines.error(where, f"'{name}' is already a glossary term or alias (line {first})")
             names.setdefault(name.casefold(), lines.at(where))
 
+    yield from subject_checks(raw)
+
     families = [e.get("id") for _, e, _ in _entries(raw, "families")]
     known = ", ".join(f for f in families if isinstance(f, str)) or "none"
     bibfiles = (bibfile,) if isinstance(bibfile, Path) else tuple(bibfile or ())
@@ -367,15 +442,20 @@ def cross_check(folder: Path, raw: Mapping[str, tuple[Any, Lines]], bibfile: Pat
                 yield lines.error((*path, k), f"citation key '{key}' is not in {bib_names}{hint}")
 
     section_pattern = re.compile(schema()["$defs"]["section"]["pattern"])
+    pages: dict[str, tuple[Path | None, frozenset[str]]] = {}
 
     def section_errors(lines: Lines, path: Path_, section: Any) -> Iterator[DataError]:
         if docs is None or not isinstance(section, str) or not section_pattern.search(section):
             return  # the schema has reported a malformed section already
         page, _, anchor = section.partition("#")
-        source = next((docs / f"{page}{ext}" for ext in (".md", ".rst") if (docs / f"{page}{ext}").is_file()), None)
+        if page not in pages:  # each page is looked for and read once, however many entries name it
+            source = next((docs / f"{page}{ext}" for ext in (".md", ".rst") if (docs / f"{page}{ext}").is_file()),
+                          None)
+            pages[page] = (source, headings(source) if source else frozenset())
+        source, found = pages[page]
         if source is None:
             yield lines.error(path, f"section '{section}': there is no page {docs / page}.md")
-        elif anchor and anchor not in (found := headings(source)):
+        elif anchor and anchor not in found:
             close = difflib.get_close_matches(anchor, sorted(found), n=1)
             hint = f"did you mean '{page}#{close[0]}'?" if close else f"its headings: {', '.join(sorted(found))}"
             yield lines.error(path, f"section '{section}': {source.name} has no heading '#{anchor}'; {hint}")
@@ -402,6 +482,54 @@ def cross_check(folder: Path, raw: Mapping[str, tuple[Any, Lines]], bibfile: Pat
                 seen.setdefault(fid, line)
 
 
+def _ids(raw: Mapping[str, tuple[Any, Lines]], field: str) -> list[str] | None:
+    """The ids of subject.yaml's ``categories`` or ``evidence`` list (``None`` when it cannot be read)."""
+    doc, _ = raw.get("subject", (None, None))
+    if not isinstance(doc, dict) or not isinstance(doc.get(field), list):
+        return None
+    return [e["id"] for e in doc[field] if isinstance(e, dict) and isinstance(e.get("id"), str)]
+
+
+def subject_checks(raw: Mapping[str, tuple[Any, Lines]]) -> Iterator[DataError]:
+    """Glossary categories, finding evidence and related terms name things that exist."""
+    doc, slines = raw.get("subject", (None, None))
+    if isinstance(doc, dict) and slines is not None:
+        for field in ("categories", "evidence"):
+            seen: dict[str, int] = {}
+            for i, entry in enumerate(_list(doc.get(field))):
+                if isinstance(entry, dict) and isinstance(entry.get("id"), str):
+                    line = slines.at((field, i, "id"))
+                    if entry["id"] in seen:
+                        yield DataError(slines.path, line, f"duplicate {field} id '{entry['id']}' (first at line "
+                                                           f"{seen[entry['id']]})")
+                    seen.setdefault(entry["id"], line)
+    categories = _ids(raw, "categories")
+    names = {str(n).casefold() for _, e, _ in _entries(raw, "glossary")
+             for n in [e.get("term"), *_list(e.get("aliases"))] if isinstance(n, str)}
+    for i, entry, lines in _entries(raw, "glossary"):
+        category = entry.get("category")
+        if categories is not None and isinstance(category, str) and category not in categories:
+            close = difflib.get_close_matches(category, categories, n=1)
+            hint = f"; did you mean '{close[0]}'?" if close else ""
+            yield lines.error((i, "category"), f"category '{category}' is not one of subject.yaml's categories: "
+                                               f"{', '.join(categories)}{hint}")
+        for k, name in enumerate(_list(entry.get("related"))):
+            if isinstance(name, str) and name.casefold() not in names:
+                yield lines.error((i, "related", k), f"related term '{name}' is not a glossary term or alias")
+    scale = _ids(raw, "evidence")
+    if scale is None:
+        return
+    for i, entry, lines in _entries(raw, "compounds"):
+        for k, finding in enumerate(_list(entry.get("findings"))):
+            evidence = finding.get("evidence") if isinstance(finding, dict) else None
+            if isinstance(evidence, str) and evidence not in scale:
+                close = difflib.get_close_matches(evidence, scale, n=1)
+                hint = f"did you mean '{close[0]}'? " if close else ""
+                yield lines.error((i, "findings", k, "evidence"),
+                                  f"evidence '{evidence}' is not on subject.yaml's evidence scale; {hint}"
+                                  f"the scale: {', '.join(scale)}")
+
+
 # -- Building the model ------------------------------------------------------------------------
 
 
@@ -414,9 +542,12 @@ def build(folder: Path, raw: Mapping[str, tuple[Any, Lines]]) -> QuizData:
         folder=folder,
         title=subject["title"],
         labels=Labels(**subject["labels"]),
+        categories=tuple(Category(id=c["id"], label=c["label"]) for c in subject["categories"]),
+        evidence=tuple(EvidenceLevel(id=e["id"], label=e["label"], meaning=e["meaning"]) for e in subject["evidence"]),
         terms=tuple(
             Term(term=t["term"], definition=t["definition"], section=t["section"], where=glines.where((i,)),
-                 aliases=tuple(t.get("aliases", ())), cite=tuple(t.get("cite", ())))
+                 aliases=tuple(t.get("aliases", ())), cite=tuple(t.get("cite", ())), category=t["category"],
+                 etymology=t.get("etymology", ""), related=tuple(t.get("related", ())))
             for i, t in enumerate(glossary)
         ),
         families=tuple(
@@ -430,7 +561,8 @@ def build(folder: Path, raw: Mapping[str, tuple[Any, Lines]]) -> QuizData:
                 where=clines.where((i,)), aliases=tuple(c.get("aliases", ())), route=c.get("route"),
                 findings=tuple(
                     Finding(id=f["id"], compound=c["id"], text=f["text"], evidence=f["evidence"],
-                            cite=tuple(f["cite"]), where=clines.where((i, "findings", k)))
+                            cite=tuple(f["cite"]), where=clines.where((i, "findings", k)),
+                            design=f.get("design", ""))
                     for k, f in enumerate(c["findings"])
                 ),
             )

@@ -2,19 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-
-# The closed list of evidence types (schema.json#/$defs/evidence) and how the handout names them.
-EVIDENCE_LABELS: dict[str, str] = {
-    "in-vitro": "Cell studies (in vitro)",
-    "preclinical": "Preclinical (animal) work",
-    "early-human": "Early human work",
-    "human-trial": "Human trial",
-    "observational": "Observational study in people",
-    "review": "Review of other studies",
-}
 
 
 @dataclass(frozen=True)
@@ -42,6 +33,26 @@ class Labels:
 
 
 @dataclass(frozen=True)
+class Category:
+    """What kind of thing a glossary term is (hormone, structure, study design...): the subject's own list.
+    The options of one question are all of one category."""
+
+    id: str
+    label: str
+
+
+@dataclass(frozen=True)
+class EvidenceLevel:
+    """One step of the subject's evidence scale: its id, the label readers see, and what it means. The
+    scale is ordered from the least to the most direct evidence about people, and its meanings are written
+    so that no study fits two labels."""
+
+    id: str
+    label: str
+    meaning: str
+
+
+@dataclass(frozen=True)
 class Term:
     term: str
     definition: str
@@ -49,8 +60,13 @@ class Term:
     where: Where
     aliases: tuple[str, ...] = ()
     cite: tuple[str, ...] = ()
+    category: str = ""
+    # Where the word comes from: kept apart from the definition, which is shown as an option.
+    etymology: str = ""
+    # Names of near-synonyms, broader and narrower terms: never set against this one.
+    related: tuple[str, ...] = ()
 
-    @property
+    @functools.cached_property
     def id(self) -> str:
         """A stable id from the term itself (glossary entries have no id field)."""
         return slug(self.term)
@@ -80,10 +96,8 @@ class Finding:
     evidence: str
     cite: tuple[str, ...]
     where: Where
-
-    @property
-    def evidence_label(self) -> str:
-        return EVIDENCE_LABELS[self.evidence]
+    # Who took part and how the study was designed, as a phrase: what a rationale teaches.
+    design: str = ""
 
 
 @dataclass(frozen=True)
@@ -99,8 +113,9 @@ class Compound:
 
     @property
     def display_name(self) -> str:
-        """``MK-677 (ibutamoren)``: the name with its aliases, as the handout writes it."""
-        return f"{self.name} ({', '.join(self.aliases)})" if self.aliases else self.name
+        """``MK-677 (ibutamoren)``: the name with its aliases, as the handout writes it. Aliases are
+        separated by semicolons, so an alias with a comma inside (``L-163,191``) still reads as one name."""
+        return f"{self.name} ({'; '.join(self.aliases)})" if self.aliases else self.name
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -118,6 +133,15 @@ class QuizData:
     families: tuple[Family, ...]
     compounds: tuple[Compound, ...]
     files: tuple[Path, ...] = field(default=(), compare=False)
+    categories: tuple[Category, ...] = ()
+    evidence: tuple[EvidenceLevel, ...] = ()
+
+    def evidence_level(self, evidence_id: str) -> EvidenceLevel:
+        """The scale's step for ``evidence_id`` (the loader has checked that it exists)."""
+        return next((e for e in self.evidence if e.id == evidence_id), EvidenceLevel(evidence_id, evidence_id, ""))
+
+    def evidence_label(self, finding: Finding) -> str:
+        return self.evidence_level(finding.evidence).label
 
     def family(self, family_id: str) -> Family:
         return next(f for f in self.families if f.id == family_id)

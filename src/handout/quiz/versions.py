@@ -147,11 +147,13 @@ def answer_letters(question: Question) -> str:
 
 
 def public_id(question: Question) -> str:
-    """The stable id as exports show it: ``compound-family-3f9a2c1b7e``.
+    """The stable id as exports show it: ``member-3f9a2c1b7e``.
 
-    A question's id names the facts it asks about (``compound-family:mk-677:ghs-r-agonist`` names the
-    right family), and learning platforms put ids where students can see them: Moodle's question name,
-    a QTI item's label, the page source. A digest of the id is as stable (re-importing updates the
-    same question) and gives nothing away.
+    A question's id names the fact it asks about (``member:mk-677:ghs-r-agonist`` names the right
+    family), and learning platforms put ids where students can see them: Moodle's question name, a QTI
+    item's label, the page source. A digest of the id is as stable (re-importing updates the same
+    question) and gives nothing away. The prefix is the id's neutral fact type (term, member, target,
+    evidence, study, matching), not the kind, which may change as the data grows.
     """
-    return f"{question.kind}-{hashlib.sha256(question.id.encode('utf-8')).hexdigest()[:10]}"
+    prefix = question.id.partition(":")[0] or "question"
+    return f"{prefix}-{hashlib.sha256(question.id.encode('utf-8')).hexdigest()[:10]}"

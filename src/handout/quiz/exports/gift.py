@@ -78,7 +78,7 @@ def write(version: Version, path: Path) -> list[str]:
 
 def unfit(question: Question) -> str:
     """Why GIFT cannot hold ``question`` as Moodle would read it back, or ``""``."""
-    for accepted in question.accept:
+    for accepted in question.spelled:
         if WEIGHT.match(accepted.strip()):
             return f"the accepted answer {accepted!r} would be read as a grade weight"
         if "->" in accepted:
@@ -121,7 +121,7 @@ def _question(q: Question) -> str:
         lines += [f"\t={html_field(p)} -> {escape(q.options[c])}" for p, c in zip(q.prompts, q.correct, strict=True)]
         lines += [f"\t= -> {escape(o)}" for i, o in enumerate(q.options) if i not in q.correct]
     elif q.kind == "fill-blank":
-        lines += [f"\t={escape(wildcard_literal(a))}#{right}" for a in q.accept]
+        lines += [f"\t={escape(wildcard_literal(a))}#{right}" for a in q.spelled]
     else:
         lines += [f"\t{'=' if i in q.correct else '~'}{_option(o)}#{right if i in q.correct else wrong}"
                   for i, o in enumerate(q.options)]

@@ -147,7 +147,7 @@ def _question(q: Question) -> ET.Element:
                 _text(sub, "answer", option_text, fmt=None)
     else:  # shortanswer
         ET.SubElement(element, "usecase").text = "0"
-        for accepted in q.accept:
+        for accepted in q.spelled:
             answer = _text(element, "answer", wildcard_literal(accepted), fmt="plain_text")
             answer.set("fraction", "100")
             _text(answer, "feedback", right)

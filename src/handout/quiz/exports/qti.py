@@ -206,7 +206,7 @@ def _matching(root: ET.Element, question: Question) -> None:
 
 def _fill_blank(root: ET.Element, question: Question, notes: list[str]) -> None:
     accepted: dict[str, str] = {}
-    for answer in question.accept:
+    for answer in question.spelled:
         if answer.casefold() in accepted:
             notes.append(f"{question.id}: accepted answers {accepted[answer.casefold()]!r} and {answer!r} are "
                          "one answer in QTI, which compares them without case")
