@@ -741,7 +741,7 @@ class _TermDrafter:
                                   accept=term.names, rationale=rationale, **common))
         if only == "true-false":
             template = "“{term}” means {definition}."
-            if not _cue(term.term + " " + term.definition, term.term, ()):
+            if not _cue(term.definition, term.term, ()):
                 stem, neg = p.say(template, term=term.term, definition=_mid(_clause(term.definition)))
                 out.append(_Draft(kind="true-false", fact=fact, stem=stem, negated=neg, truth=True,
                                   rationale=rationale, **common))
