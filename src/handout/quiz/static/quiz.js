@@ -44,7 +44,10 @@ function reorder(items, random) {
   return out;
 }
 
-const normalise = (text) => text.normalize("NFKC").toLowerCase().replace(/\s+/g, "");
+// Typed answers are compared without case, spacing, hyphens, punctuation or accents, as the generator's
+// answer_key does: "growth hormone secretagogue" is "Growth-hormone secretagogue".
+const normalise = (text) =>
+  text.normalize("NFKD").toLowerCase().replace(/[\u0300-\u036f]/g, "").replace(/[^\p{L}\p{N}]/gu, "");
 
 function parseList(text) {
   try {
