@@ -113,8 +113,8 @@ def test_false_statements_swap_in_a_definition_of_the_same_category(subject: tup
         if q.kind != "true-false" or not m:
             continue
         named = next(t for t in data.terms if t.term == m[1])
-        described = next((t for t in data.terms if t.definition.lower().rstrip(".") == m[2].lower().replace(APOSTROPHE, "'")),
-                         None)
+        said = m[2].lower().replace(APOSTROPHE, "'")
+        described = next((t for t in data.terms if t.definition.lower().rstrip(".") == said), None)
         assert described is not None, q.stem
         assert described.category == named.category, f"{q.stem}: a {described.category} for a {named.category}"
         checked += 1
