@@ -89,6 +89,7 @@ serve: $(STAMP) system-deps
 	  --re-ignore '/__pycache__/|\.py[co]$$|~$$|\.sw.$$' $(SERVEOPTS) $(SOURCES) $(BUILD)/html
 
 bench: $(STAMP) system-deps
+	$(BIN)/python bench/generator.py $(GENBENCHOPTS)
 	$(BIN)/python bench/pdf_builders.py $(BENCHOPTS)
 
 # The question bank from quizzes/ (checked against bib/ and docs/ first); written atomically.
