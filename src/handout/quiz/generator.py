@@ -268,6 +268,8 @@ class _Draft:
     draws_on: tuple[str, ...] = ()
     negated: bool = False
     covers: tuple[str, ...] = ()  # other facts this question asks too (a matching set's memberships)
+    about: tuple[str, ...] = ()  # entities the question asks about: term:<id>, item:<id>, study:<key>
+    touches: tuple[str, ...] = ()  # entities its options or statement show besides the answer
     terms: tuple[str, ...] = ()  # what the question tests, for the coverage report
     compounds: tuple[str, ...] = ()
     families: tuple[str, ...] = ()
@@ -374,8 +376,9 @@ class _Drafter:
         broke recorded. ``barred`` are texts no option may equal or contain (the answer's other names)."""
         barred = [key, *barred]
         chosen: list[str] = []
+        ids: list[str] = []
         long = 0
-        for _, text in candidates:
+        for cid, text in candidates:
             if ABOVE.search(text) or any(_overlaps(text, b) for b in barred) or \
                     any(_overlaps(text, c) for c in chosen):
                 continue
@@ -383,6 +386,7 @@ class _Drafter:
                 long += 1
                 continue
             chosen.append(text)
+            ids.append(cid)
             if len(chosen) == MAX_OPTIONS - 1:
                 break
         if ABOVE.search(key):
@@ -390,11 +394,14 @@ class _Drafter:
         if len(chosen) < MIN_DISTRACTORS[kind]:
             self.broke(fact, kind, LONG if long else fields.pop("_few", CATEGORY))
             return None
+        fields.setdefault("about", ())
         fields.pop("_few", None)
+        prefix = fields.pop("_touch", None)
         if cue := _cue(stem, key, chosen):
             self.broke(fact, kind, CUE + f" ('{cue}')")
             return None
-        return _Draft(kind=kind, fact=fact, stem=stem, key=key, distractors=tuple(chosen), **fields)
+        touches = tuple(f"{prefix}{i}" for i in ids) if prefix else ()
+        return _Draft(kind=kind, fact=fact, stem=stem, key=key, distractors=tuple(chosen), touches=touches, **fields)
 
     # -- items and their groups -------------------------------------------------------------
 
@@ -403,13 +410,13 @@ class _Drafter:
 
     def member_sentence(self, compound: Compound, family: Family, name: str | None = None) -> str:
         """Why ``compound`` is in ``family``: the family and what its members do."""
-        return (f"{name or compound.display_name} belongs to the {self.labels['group']} of "
+        return (f"{_cap(name or compound.display_name)} belongs to the {self.labels['group']} of "
                 f"{self.group_name(family)}. {_cap(self.labels['items'])} in this {self.labels['group']} "
                 f"{_mid(_clause(family.mechanism))}")
 
     def item_names(self, compound: Compound) -> list[str]:
         """How an item may be named in a question: with its aliases, then (if they give a cue) without."""
-        return list(dict.fromkeys((compound.display_name, compound.name)))
+        return list(dict.fromkeys((_mid(compound.display_name), _mid(compound.name))))
 
     def compound_drafts(self, compound: Compound) -> list[_Draft]:
         mine = [self.by_id[f] for f in sorted(compound.families)]
@@ -417,7 +424,8 @@ class _Drafter:
         rng_others = _sample(others, self.seed, "groups", compound.id)
         out: list[_Draft] = []
         enemies = (f"item:{compound.id}",)
-        common: dict[str, Any] = {"section": compound.section, "compounds": (compound.id,), "enemies": enemies}
+        common: dict[str, Any] = {"section": compound.section, "compounds": (compound.id,), "enemies": enemies,
+                                  "about": (f"item:{compound.id}",)}
         for family in mine:
             fact = f"member:{compound.id}:{family.id}"
             draws = (compound.id, family.id)
@@ -445,8 +453,8 @@ class _Drafter:
                 cand = [(f.id, f.target) for f in rng_others]
                 for name in self.item_names(compound):
                     stem, neg = self.say("Which {target} does {name} {target_verb}?", name=name)
-                    rationale = (f"{name} belongs to the {self.labels['group']} of {self.group_name(family)}, "
-                                 f"which {self.labels['target_verb']} the {self.labels['target']} {family.target}; "
+                    rationale = (f"{_cap(name)} belongs to the {self.labels['group']} of {self.group_name(family)}, "
+                                 f"which {self.labels['target_verb']} the {_mid(family.target)}; "
                                  f"that {self.labels['target']}'s {self.labels['ligand']} is "
                                  f"{_mid(_clause(family.ligand))}")
                     draft = self.choice("item-target", fact, family.target, cand, [f.target for f in mine], stem,
@@ -463,14 +471,14 @@ class _Drafter:
                           others: Sequence[Family], common: Mapping[str, Any]) -> list[_Draft]:
         """A true statement of the item's group, and a false one naming another group."""
         template = "The {item} {name} belongs to the {group} of {family}."
-        stem, neg = self.say(template, name=compound.display_name, family=self.group_name(family))
+        stem, neg = self.say(template, name=_mid(compound.display_name), family=self.group_name(family))
         out = [_Draft(kind="true-false", fact=fact, stem=stem, negated=neg, truth=True,
                       rationale=self.sentence(self.member_sentence(compound, family), family.cite), cite=family.cite,
                       draws_on=(compound.id, family.id), families=(family.id,), subjects=compound.names, **common)]
         wrong = next((f for f in others if not any(_overlaps(f.name, m.name) for m in mine)), None)
         if wrong is not None:
-            stem, neg = self.say(template, name=compound.display_name, family=self.group_name(wrong))
-            rationale = self.sentence(f"{self.member_sentence(compound, family)}; {compound.name} is not one of "
+            stem, neg = self.say(template, name=_mid(compound.display_name), family=self.group_name(wrong))
+            rationale = self.sentence(f"{self.member_sentence(compound, family)}; {_mid(compound.name)} is not one of "
                                       f"the {self.group_name(wrong)}", family.cite)
             out.append(_Draft(kind="true-false", fact=fact, stem=stem, negated=neg, truth=False, rationale=rationale,
                               cite=family.cite, draws_on=(compound.id, family.id, wrong.id),
@@ -497,6 +505,7 @@ class _Drafter:
                                         self.member_sentence(compound, family), family.cite),
                                     cite=family.cite, section=family.section or compound.section,
                                     enemies=(f"item:{compound.id}", f"members:{family.id}"),
+                                    about=(f"item:{compound.id}",), _touch="item:",
                                     subjects=(family.name,), draws_on=(family.id, compound.id),
                                     compounds=(compound.id,), families=(family.id,), _few=MEMBERS)
                 if draft:
@@ -507,7 +516,7 @@ class _Drafter:
     # -- findings -----------------------------------------------------------------------------
 
     def finding_drafts(self, compound: Compound, finding: Finding) -> list[_Draft]:
-        name, text = compound.display_name, _clause(finding.text)
+        name, text = _mid(compound.display_name), _clause(finding.text)
         where = (compound.id, finding.id)
         level = self.data.evidence_level(finding.evidence)
         common: dict[str, Any] = {"cite": finding.cite, "section": compound.section, "compounds": (compound.id,),
@@ -517,31 +526,37 @@ class _Drafter:
                f"“{level.label}”: {_mid(_clause(level.meaning))}.")
         out: list[_Draft] = []
         fact = f"evidence:{compound.id}:{finding.id}"
+        finding_key = f"finding:{compound.id}:{finding.id}"  # its evidence and its study: one form asks one
         if clue := self.evidence_clue(finding):
             self.broke(fact, "finding-evidence", f"{EVIDENCE_CLUE} ('{clue}')")
         else:
             if "finding-evidence" in self.wanted:
                 stem, neg = self.say("What kind of evidence supports the finding that {name} {finding}?",
                                      name=name, finding=text)
-                cand = [(e.id, e.label) for e in _sample(self.data.evidence, self.seed, "evidence", fact)
-                        if e.id != finding.evidence]
+                # The answer's neighbours on the scale: the plausible mix-ups (a trial for a trial), not
+                # labels the finding's own words rule out.
+                scale = [e.id for e in self.data.evidence]
+                at = scale.index(finding.evidence) if finding.evidence in scale else 0
+                cand = [(e.id, e.label) for e in sorted(self.data.evidence, key=lambda e: (
+                    abs(scale.index(e.id) - at), _rank(self.seed, fact, e.id))) if e.id != finding.evidence][:2]
                 draft = self.choice("finding-evidence", fact, level.label, cand, (), stem, negated=neg,
-                                    rationale=self.sentence(why), draws_on=where, enemies=(fact,), _few=CATEGORY,
-                                    **common)
+                                    rationale=self.sentence(why), draws_on=where, enemies=(fact, finding_key),
+                                    _few=CATEGORY, **common)
                 if draft:
                     out.append(draft)
             if "true-false" in self.wanted:
                 template = "{evidence} is the kind of evidence behind the finding that {name} {finding}."
                 stem, neg = self.say(template, name=name, finding=text, evidence=_cap(_article(_mid(level.label))))
                 out.append(_Draft(kind="true-false", fact=fact, stem=stem, negated=neg, truth=True,
-                                  rationale=self.sentence(why), draws_on=where, enemies=(fact,), **common))
+                                  rationale=self.sentence(why), draws_on=where, enemies=(fact, finding_key),
+                                  **common))
                 other = next((e for e in _sample(self.data.evidence, self.seed, "statement", fact)
                               if e.id != finding.evidence), None)
                 if other is not None:
                     stem, neg = self.say(template, name=name, finding=text, evidence=_cap(_article(_mid(other.label))))
                     out.append(_Draft(kind="true-false", fact=fact, stem=stem, negated=neg, truth=False,
                                       rationale=self.sentence(f"{why} It is not evidence of the kind “{other.label}”"),
-                                      draws_on=(*where, other.id), enemies=(fact,), **common))
+                                      draws_on=(*where, other.id), enemies=(fact, finding_key), **common))
         if "finding-study" not in self.wanted:
             return out
         if self.citations is None:
@@ -554,13 +569,15 @@ class _Drafter:
         stem, neg = self.say("Which study reported that {name} {finding}?", name=name, finding=text)
         for key in sorted(finding.cite):
             study_fact = f"study:{compound.id}:{finding.id}:{key}"
-            design_why = (f"{self.who([key])} reported this{design}. {_cap(self.data.labels.item)} and study are "
-                          f"named together in the handout section linked below")
+            design_why = f"{self.who([key])} reported this{design}"
             draft = self.choice("finding-study", study_fact, self.label(key), pool, [self.label(k) for k in own], stem,
                                 negated=neg, rationale=self.sentence(design_why), draws_on=(*where, key),
-                                enemies=(study_fact,), _few=STUDIES, **common)
+                                enemies=(study_fact, finding_key), about=(f"study:{key}",), _touch="study:",
+                                _few=STUDIES, **common)
             if draft:
-                out.append(draft)
+                others = _join([f"{d}" for d in draft.distractors])
+                out.append(dataclasses.replace(draft, rationale=self.sentence(
+                    f"{design_why}. The handout cites {others} for other findings")))
         return out
 
     @functools.cached_property
@@ -619,7 +636,13 @@ class _Drafter:
         families.sort(key=lambda f: f.id)
         stem, neg = self.say("Match each {item} to its {group}.")
         cite = _keys(self.by_id[c.families[0]].cite for c in chosen)
-        rationale = " ".join(self.sentence(self.member_sentence(c, self.by_id[c.families[0]])) for c in chosen)
+        by_group: dict[str, list[Compound]] = {}
+        for c in chosen:
+            by_group.setdefault(c.families[0], []).append(c)
+        rationale = " ".join(self.sentence(self.member_sentence(
+            members[0], self.by_id[g], _join([m.display_name for m in members])).replace(
+                " belongs to ", " belong to " if len(members) > 1 else " belongs to ", 1))
+            for g, members in by_group.items())
         rationale = rationale.removesuffix(".") + (f" ({'; '.join(self.label(k) for k in cite)})." if cite else ".")
         pages = {_page(f.section) for f in families if f.section}
         section = pages.pop() if len(pages) == 1 else _page(chosen[0].section)
@@ -713,22 +736,27 @@ class _TermDrafter:
         also = f" (also {'; '.join(f'“{a}”' for a in term.aliases)})" if term.aliases else ""
         meaning = f"“{term.term}”{also} means {_mid(_clause(term.definition))}."
         common: dict[str, Any] = {"cite": term.cite, "section": term.section, "enemies": (fact,), "terms": (term.id,),
-                                  "draws_on": (term.id,), "subjects": term.names}
+                                  "draws_on": (term.id,), "subjects": term.names, "about": (fact,)}
         rationale = p.sentence(meaning + extra, term.cite)
         out: list[_Draft] = []
         if only == "term-definition":
-            stem, neg = p.say("What does “{term}” mean?", term=term.term)
+            stem, neg = p.say("What does “{term}” mean?", term=_mid(term.term))
             pool = [(t.id, _cap(t.definition)) for t in others]
             draft = p.choice("term-definition", fact, _cap(term.definition), pool, (), stem, negated=neg,
-                             rationale=rationale, _few=few, **common)
+                             rationale=rationale, _few=few, _touch="term:", **common)
             if draft:
-                out.append(draft)
+                wrong = [self.by_id[t.removeprefix("term:")].term for t in draft.touches]
+                out.append(dataclasses.replace(draft, rationale=p.sentence(
+                    f"{meaning}{extra} The other options define {_join([f'“{w}”' for w in wrong])}", term.cite)))
         if only == "definition-term":
             stem, neg = p.say("Which term means “{definition}”?", definition=_mid(_clause(term.definition)))
             draft = p.choice("definition-term", fact, term.term, [(t.id, t.term) for t in others], term.aliases, stem,
-                             negated=neg, rationale=rationale, _few=few, **common)
+                             negated=neg, rationale=rationale, _few=few, _touch="term:", **common)
             if draft:
-                out.append(draft)
+                glosses = [f"“{o.term}” is {_mid(_first_clause(o.definition))}"
+                           for o in (self.by_id[t.removeprefix("term:")] for t in draft.touches)]
+                out.append(dataclasses.replace(draft, rationale=p.sentence(
+                    f"{meaning}{extra} By contrast, {'; '.join(glosses)}", term.cite)))
         if only == "fill-blank":
             stem, neg = p.say("The term {blank} means {definition}.", blank=BLANK,
                               definition=_mid(_clause(term.definition)))
@@ -750,7 +778,7 @@ class _TermDrafter:
                 stem, neg = p.say(template, term=term.term, definition=_mid(_clause(other.definition)))
                 why = p.sentence(f"That describes “{other.term}”. {meaning}{extra}", term.cite)
                 out.append(_Draft(kind="true-false", fact=fact, stem=stem, negated=neg, truth=False, rationale=why,
-                                  **{**common, "draws_on": (term.id, other.id)}))
+                                  touches=(f"term:{other.id}",), **{**common, "draws_on": (term.id, other.id)}))
             else:
                 p.broke(fact, "true-false (false statement)", few)
         return out
@@ -794,10 +822,28 @@ def _select(tasks: Sequence[_Task], seed: int, count: int | None, kinds: Sequenc
         """Whether ``b``'s text holds ``a``'s answer together with what ``a`` asks about."""
         return bool(a.key) and _mentions(b.text, a.key) and any(_mentions(b.text, s) for s in a.subjects)
 
+    shown: set[str] = set()  # entities chosen questions show as options or statements
+    about: set[str] = set()  # entities chosen questions ask about
+    names: dict[str, list[str]] = {}  # first word -> names (normalised) of the terms chosen questions ask
+    words: dict[str, list[str]] = {}  # word -> texts (normalised, padded) of chosen questions holding it
+
+    def named_in(name: str, index: Mapping[str, list[str]]) -> bool:
+        n = _norm(name)
+        return bool(n) and any(f" {n} " in text for text in index.get(n.split()[0], ()))
+
     def enemy(d: _Draft) -> bool:
         if not enemies:
             return False
         if not used.isdisjoint(d.enemies) or (d.answer and d.answer in answers):
+            return True
+        # One question shows what another asks about: knowing one answers (or rules out) the other.
+        if not shown.isdisjoint(d.about) or not about.isdisjoint(d.touches):
+            return True
+        # A term asked here is named in another question, or this one names a term asked there.
+        text = f" {_norm(d.text)} "
+        if any(t.startswith("term:") for t in d.about) and any(named_in(n, words) for n in d.subjects):
+            return True
+        if any(f" {n} " in text for w in set(text.split()) for n in names.get(w, ())):
             return True
         near = {id(x): x for s in d.subjects for x in asked.get(_norm(s), ())}
         return any(reveals(x, d) or reveals(d, x) for x in near.values())
@@ -832,6 +878,16 @@ def _select(tasks: Sequence[_Task], seed: int, count: int | None, kinds: Sequenc
             answers.add(pick.answer)
         for s in pick.subjects:
             asked.setdefault(_norm(s), []).append(pick)
+        if enemies:
+            shown.update(pick.touches)
+            about.update(pick.about)
+            text = f" {_norm(pick.text)} "
+            for w in set(text.split()):
+                words.setdefault(w, []).append(text)
+            if any(t.startswith("term:") for t in pick.about):
+                for n in pick.subjects:
+                    if norm := _norm(n):
+                        names.setdefault(norm.split()[0], []).append(norm)
         per_kind[kind] += 1
         if pick.truth is not None:
             polarity[pick.truth] += 1
@@ -1061,6 +1117,16 @@ def _mid(text: str) -> str:
 
 def _cap(text: str) -> str:
     return text[:1].upper() + text[1:]
+
+
+def _join(names: Sequence[str]) -> str:
+    """``a``, ``a and b``, ``a, b and c``."""
+    return ", ".join(names[:-1]) + (" and " if len(names) > 1 else "") + names[-1] if names else ""
+
+
+def _first_clause(text: str) -> str:
+    """A definition up to its first semicolon, without the closing full stop."""
+    return _clause(text.split(";")[0])
 
 
 def _article(text: str) -> str:
