@@ -330,10 +330,38 @@ class _Drafter:
         out: list[_Task] = []
         if self.wanted & set(TERM_KINDS):
             out += _TermDrafter(self).tasks()
-        grouped: dict[tuple[str, str], list[_Draft]] = {}
-        for d in self.drafts():
-            grouped.setdefault((d.kind, d.fact), []).append(d)
-        out += [(kind, fact, functools.partial(list, drafts)) for (kind, fact), drafts in grouped.items()]
+        memo: dict[tuple[str, ...], list[_Draft]] = {}
+
+        def lazily(key: tuple[str, ...], draft: Callable[[], list[_Draft]], kind: str, fact: str) -> list[_Draft]:
+            if key not in memo:
+                memo[key] = draft()
+            return [d for d in memo[key] if d.kind == kind and d.fact == fact]
+
+        def add(kind: str, fact: str, key: tuple[str, ...], draft: Callable[[], list[_Draft]]) -> None:
+            if kind in self.wanted:
+                out.append((kind, fact, functools.partial(lazily, key, draft, kind, fact)))
+
+        for c in self.compounds:
+            for f in sorted(c.families):
+                if f not in self.by_id:
+                    continue
+                member = f"member:{c.id}:{f}"
+                for kind in ("item-group", "true-false"):
+                    add(kind, member, ("item", c.id, kind), functools.partial(self.compound_drafts, c, kind))
+                add("group-item", member, ("group", f), functools.partial(self.family_drafts, self.by_id[f]))
+                add("item-target", f"target:{c.id}:{f}", ("item", c.id, "item-target"),
+                    functools.partial(self.compound_drafts, c, "item-target"))
+            for finding in sorted(c.findings, key=lambda x: x.id):
+                evidence = f"evidence:{c.id}:{finding.id}"
+                for kind in ("finding-evidence", "true-false", "finding-study"):
+                    draft = functools.partial(self.finding_drafts, c, finding, kind)
+                    if kind == "finding-study":
+                        for key in sorted(finding.cite):
+                            add(kind, f"study:{c.id}:{finding.id}:{key}", ("finding", c.id, finding.id, kind), draft)
+                    else:
+                        add(kind, evidence, ("finding", c.id, finding.id, kind), draft)
+        if "matching" in self.wanted:
+            out += [(d.kind, d.fact, functools.partial(list, [d])) for d in self.matching_drafts()]
         return out
 
     def drafts(self) -> list[_Draft]:
@@ -418,7 +446,7 @@ class _Drafter:
         """How an item may be named in a question: with its aliases, then (if they give a cue) without."""
         return list(dict.fromkeys((_mid(compound.display_name), _mid(compound.name))))
 
-    def compound_drafts(self, compound: Compound) -> list[_Draft]:
+    def compound_drafts(self, compound: Compound, only: str | None = None) -> list[_Draft]:
         mine = [self.by_id[f] for f in sorted(compound.families)]
         others = [f for f in self.families if f.id not in compound.families]
         rng_others = _sample(others, self.seed, "groups", compound.id)
@@ -430,7 +458,7 @@ class _Drafter:
             fact = f"member:{compound.id}:{family.id}"
             draws = (compound.id, family.id)
             cand = [(f.id, _cap(f.name)) for f in rng_others]
-            if "item-group" in self.wanted:
+            if only in (None, "item-group") and "item-group" in self.wanted:
                 for name in self.item_names(compound):
                     stem, neg = self.say("Which {group} does the {item} {name} belong to?", name=name)
                     draft = self.choice("item-group", fact, _cap(family.name), cand, [_cap(f.name) for f in mine],
@@ -441,9 +469,9 @@ class _Drafter:
                     if draft:
                         out.append(draft)
                         break
-            if "true-false" in self.wanted:
+            if only in (None, "true-false") and "true-false" in self.wanted:
                 out += self.member_statements(compound, family, fact, mine, rng_others, common)
-        if "item-target" in self.wanted:
+        if only in (None, "item-target") and "item-target" in self.wanted:
             targets: list[str] = []
             for family in mine:
                 if any(_overlaps(family.target, t) for t in targets):
@@ -515,7 +543,7 @@ class _Drafter:
 
     # -- findings -----------------------------------------------------------------------------
 
-    def finding_drafts(self, compound: Compound, finding: Finding) -> list[_Draft]:
+    def finding_drafts(self, compound: Compound, finding: Finding, only: str | None = None) -> list[_Draft]:
         name, text = _mid(compound.display_name), _clause(finding.text)
         where = (compound.id, finding.id)
         level = self.data.evidence_level(finding.evidence)
@@ -530,7 +558,7 @@ class _Drafter:
         if clue := self.evidence_clue(finding):
             self.broke(fact, "finding-evidence", f"{EVIDENCE_CLUE} ('{clue}')")
         else:
-            if "finding-evidence" in self.wanted:
+            if only in (None, "finding-evidence") and "finding-evidence" in self.wanted:
                 stem, neg = self.say("What kind of evidence supports the finding that {name} {finding}?",
                                      name=name, finding=text)
                 # The answer's neighbours on the scale: the plausible mix-ups (a trial for a trial), not
@@ -544,7 +572,7 @@ class _Drafter:
                                     _few=CATEGORY, **common)
                 if draft:
                     out.append(draft)
-            if "true-false" in self.wanted:
+            if only in (None, "true-false") and "true-false" in self.wanted:
                 template = "{evidence} is the kind of evidence behind the finding that {name} {finding}."
                 stem, neg = self.say(template, name=name, finding=text, evidence=_cap(_article(_mid(level.label))))
                 out.append(_Draft(kind="true-false", fact=fact, stem=stem, negated=neg, truth=True,
@@ -557,7 +585,7 @@ class _Drafter:
                     out.append(_Draft(kind="true-false", fact=fact, stem=stem, negated=neg, truth=False,
                                       rationale=self.sentence(f"{why} It is not evidence of the kind “{other.label}”"),
                                       draws_on=(*where, other.id), enemies=(fact, finding_key), **common))
-        if "finding-study" not in self.wanted:
+        if only not in (None, "finding-study") or "finding-study" not in self.wanted:
             return out
         if self.citations is None:
             self.general.append("finding-study: no citation labels were given, so no study can be named as an option")
@@ -792,7 +820,7 @@ class _Picked:
     chosen: list[_Draft]
     refused: Counter[str]  # fact -> drafts of it refused as enemies
     tried: Counter[str]  # fact -> kinds of it drafted (or found undraftable)
-    drafted: set[str]  # kinds of which at least one draft was made
+    drafted: set[str]  # kinds that had a fact to ask (drafted, or asked in another kind)
 
 
 def _select(tasks: Sequence[_Task], seed: int, count: int | None, kinds: Sequence[str],
@@ -857,6 +885,7 @@ def _select(tasks: Sequence[_Task], seed: int, count: int | None, kinds: Sequenc
         kind = min(live, key=lambda k: (per_kind[k], len(queues[k]), k != "matching", order.get(k, 99), k))
         fact = queues[kind].popleft()
         if fact in used:
+            picked.drafted.add(kind)  # the fact went to another kind: this kind had something to ask
             continue
         options = by_kind[kind][fact]()
         picked.tried[fact] += 1
@@ -1036,10 +1065,18 @@ def _self_naming(term: Term) -> bool:
     return any(_mentions(term.definition, n) for n in term.names)
 
 
-@functools.lru_cache(maxsize=32768)
+_WORDS: dict[int, tuple[Term, tuple[tuple[str, ...], str]]] = {}
+
+
 def _term_words(term: Term) -> tuple[tuple[str, ...], str]:
-    """A term's names and definition, normalised and padded with spaces for whole-word containment."""
-    return tuple(f" {_norm(n)} " for n in term.names), f" {_norm(term.definition)} "
+    """A term's names and definition, normalised and padded with spaces for whole-word containment.
+    Cached by object identity (hashing a term hashes every field), keeping the term so its id stays its own."""
+    hit = _WORDS.get(id(term))
+    if hit is None or hit[0] is not term:
+        if len(_WORDS) > 100_000:
+            _WORDS.clear()
+        hit = _WORDS[id(term)] = (term, (tuple(f" {_norm(n)} " for n in term.names), f" {_norm(term.definition)} "))
+    return hit[1]
 
 
 def _related(a: Term, b: Term) -> bool:
