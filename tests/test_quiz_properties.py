@@ -1,7 +1,8 @@
 """Properties of every form over random valid data sets (hypothesis), checked against the data itself.
 
 The data sets are built directly as :class:`QuizData`: random groups, items in one or two groups, glossary
-terms, findings with evidence from the closed list and citation labels that may collide. Names are drawn
+terms in a few categories, an evidence scale, findings with evidence from that scale and citation labels that
+may collide. Names are drawn
 from a small vocabulary so that they often repeat, nest and differ only in case, which is where a generator
 goes wrong. The oracle below reads the truth from the data, not from the generator.
 """
@@ -15,8 +16,19 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from handout.quiz.generator import CHOICE_KINDS, KINDS, MAX_OPTIONS, Form, Question, generate
-from handout.quiz.model import EVIDENCE_LABELS, Compound, Family, Finding, Labels, QuizData, Term, Where, slug
+from handout.quiz.generator import CHOICE_KINDS, KINDS, MAX_OPTIONS, Form, Question, answer_key, generate
+from handout.quiz.model import (
+    Category,
+    Compound,
+    EvidenceLevel,
+    Family,
+    Finding,
+    Labels,
+    QuizData,
+    Term,
+    Where,
+    slug,
+)
 
 W = Where(Path("random.yaml"), 1)
 LABELS = Labels(item="item", items="items", group="group", groups="groups", target="target",
@@ -24,6 +36,13 @@ LABELS = Labels(item="item", items="items", group="group", groups="groups", targ
 WORDS = ["alpha", "Alpha", "beta", "gamma", "delta", "receptor", "agonist", "blocker", "hormone", "gland",
          "signal", "cell", "protein", "the", "a", "of", "in", "slow", "fast", "GH", "IGF-1", "  spaced  "]
 KEYS = [f"k{i}" for i in range(6)]
+CATEGORIES = (Category("c1", "first kind"), Category("c2", "second kind"), Category("c3", "third kind"))
+# A scale whose labels exclude each other, as subject.yaml's must; a data set uses two or more of its steps.
+SCALE = (EvidenceLevel("in-vitro", "Cell studies (in vitro)", "Cells were studied outside a body."),
+         EvidenceLevel("preclinical", "Preclinical (animal) work", "Animals received it; no person did."),
+         EvidenceLevel("observational", "Observational study in people", "People were observed, not assigned."),
+         EvidenceLevel("human-trial", "Human trial", "People were assigned by chance."),
+         EvidenceLevel("review", "Review of other studies", "Other studies were summarized."))
 STUDY_LABELS = ["Smith et al., 2001", "Jones, 1999", "Smith et al., 2001", "Lee and Park, 2010", "smith et al., 2001",
                 "Brown et al., 2015"]
 
@@ -39,6 +58,7 @@ def cites(lo: int = 0) -> st.SearchStrategy[tuple[str, ...]]:
 @st.composite
 def quiz_data(draw: st.DrawFn) -> tuple[QuizData, dict[str, str]]:
     n_families = draw(st.integers(1, 5))
+    scale = tuple(draw(st.lists(st.sampled_from(SCALE), min_size=2, max_size=len(SCALE), unique=True)))
     families = tuple(
         Family(id=f"g{i}", name=draw(phrase(1, 3)), target=draw(phrase(1, 3)), ligand=draw(phrase()),
                mechanism="Does something.", where=W, section="page", cite=draw(cites()))
@@ -48,7 +68,7 @@ def quiz_data(draw: st.DrawFn) -> tuple[QuizData, dict[str, str]]:
         groups = draw(st.lists(st.sampled_from([f.id for f in families]), min_size=1, max_size=2, unique=True))
         findings = tuple(
             Finding(id=f"x{j}", compound=f"c{i}", text=draw(phrase(2, 6)),
-                    evidence=draw(st.sampled_from(sorted(EVIDENCE_LABELS))), cite=draw(cites(1)), where=W)
+                    evidence=draw(st.sampled_from([e.id for e in scale])), cite=draw(cites(1)), where=W)
             for j in range(draw(st.integers(1, 3))))
         aliases = tuple(draw(st.lists(phrase(1, 2), max_size=2, unique_by=str.casefold)))
         compounds.append(Compound(id=f"c{i}", name=draw(phrase(1, 2)), families=tuple(groups), findings=findings,
@@ -64,16 +84,27 @@ def quiz_data(draw: st.DrawFn) -> tuple[QuizData, dict[str, str]]:
             continue
         used |= {name.casefold(), *(a.casefold() for a in aliases)}
         terms.append(Term(term=name, definition=draw(phrase(2, 8)), section=draw(st.sampled_from(["p1", "p2"])),
-                          where=W, aliases=tuple(dict.fromkeys(aliases)), cite=draw(cites())))
+                          where=W, aliases=tuple(dict.fromkeys(aliases)), cite=draw(cites()),
+                          category=draw(st.sampled_from([c.id for c in CATEGORIES]))))
     labels = {k: draw(st.sampled_from(STUDY_LABELS)) for k in KEYS}
     data = QuizData(folder=Path("random"), title="Random", labels=LABELS, terms=tuple(terms), families=families,
-                    compounds=tuple(compounds))
+                    compounds=tuple(compounds), categories=CATEGORIES, evidence=scale)
     return data, labels
 
 
 def same(a: str, b: str) -> bool:
     """Equal as a reader sees it: case and spacing ignored."""
     return " ".join(a.casefold().split()) == " ".join(b.casefold().split())
+
+
+def cap(text: str) -> str:
+    """A group's name as an option shows it: with a capital first letter."""
+    return text[:1].upper() + text[1:]
+
+
+def within(part: str, text: str) -> bool:
+    """``part`` appears in ``text`` as a reader sees it: case, spacing and a closing full stop ignored."""
+    return " ".join(part.casefold().split()).removesuffix(".") in " ".join(text.casefold().split())
 
 
 def among(text: str, texts: list[str]) -> bool:
@@ -87,23 +118,24 @@ def check_choice(q: Question, data: QuizData, labels: dict[str, str]) -> None:
     fam = {f.id: f for f in data.families}
     comp = {c.id: c for c in data.compounds}
     terms = {t.id: t for t in data.terms}
-    if q.kind == "compound-family":
+    if q.kind == "item-group":
         c = comp[q.draws_on[0]]
         true = [fam[f].name for f in c.families]
-        assert q.draws_on[1] in c.families and right == fam[q.draws_on[1]].name
-    elif q.kind == "compound-target":
+        assert q.draws_on[1] in c.families and right == cap(fam[q.draws_on[1]].name)
+    elif q.kind == "item-target":
         c = comp[q.draws_on[0]]
         true = [fam[f].target for f in c.families]
         assert q.draws_on[1] in c.families and right == fam[q.draws_on[1]].target
-    elif q.kind == "family-compound":
+    elif q.kind == "group-item":
         c, f = comp[q.draws_on[1]], q.draws_on[0]
         members = [m for m in data.compounds if f in m.families]
         true = [n for m in members for n in (m.display_name, *m.names)]
-        assert f in c.families and right == c.display_name
+        # The item with its aliases, or by its name alone where an alias would be a cue.
+        assert f in c.families and right in (c.display_name, c.name)
     elif q.kind == "finding-evidence":
         finding = next(x for x in comp[q.draws_on[0]].findings if x.id == q.draws_on[1])
-        true = [finding.evidence_label]
-        assert right == finding.evidence_label
+        true = [data.evidence_label(finding)]
+        assert right == data.evidence_label(finding)
     elif q.kind == "finding-study":
         c = comp[q.draws_on[0]]
         finding = next(x for x in c.findings if x.id == q.draws_on[1])
@@ -113,11 +145,11 @@ def check_choice(q: Question, data: QuizData, labels: dict[str, str]) -> None:
     elif q.kind == "term-definition":
         t = terms[q.draws_on[0]]
         true = [t.definition]
-        assert right == t.definition
+        assert right == cap(t.definition)
     elif q.kind == "definition-term":
         t = terms[q.draws_on[0]]
         true = list(t.names)
-        assert right == t.term and t.definition in q.stem
+        assert right == t.term and within(t.definition, q.stem)
     else:
         raise AssertionError(q.kind)
     for option in wrong:
@@ -125,17 +157,29 @@ def check_choice(q: Question, data: QuizData, labels: dict[str, str]) -> None:
 
 
 def check_true_false(q: Question, data: QuizData) -> None:
+    """The statement's truth, read from the data: the fact its id names and what the stem states."""
     assert q.options == ("True", "False") and len(q.correct) == 1
-    _, fact, *ids = q.id.split(":")
+    fact = q.id.split(":")[0]
     comp = {c.id: c for c in data.compounds}
     terms = {t.id: t for t in data.terms}
-    if fact == "compound-family":
-        truth = ids[1] in comp[ids[0]].families
-    elif fact == "term-definition":
-        truth = len(ids) == 1 or same(terms[ids[0]].definition, terms[ids[1]].definition)
+    if fact == "member":
+        c = comp[q.draws_on[0]]
+        stated = q.draws_on[-1]  # the group the statement names: the item's own, or another (a third id)
+        assert q.id == f"member:{c.id}:{q.draws_on[1]}" and q.draws_on[1] in c.families
+        assert within(next(f.name for f in data.families if f.id == stated), q.stem), q.id
+        truth = stated in c.families
+    elif fact == "term":
+        t = terms[q.draws_on[0]]
+        stated_term = terms[q.draws_on[-1]]  # whose definition the statement gives
+        assert q.id == f"term:{t.id}" and within(stated_term.definition, q.stem), q.id
+        truth = same(t.definition, stated_term.definition)
     else:
-        finding = next(x for x in comp[ids[0]].findings if x.id == ids[1])
-        truth = finding.evidence == ids[2]
+        assert fact == "evidence", q.id
+        finding = next(x for x in comp[q.draws_on[0]].findings if x.id == q.draws_on[1])
+        assert q.id == f"evidence:{finding.compound}:{finding.id}"
+        stated = q.draws_on[2] if len(q.draws_on) == 3 else finding.evidence
+        assert within(data.evidence_level(stated).label, q.stem), q.id
+        truth = finding.evidence == stated
     assert q.correct == ((0,) if truth else (1,)), q.id
 
 
@@ -148,7 +192,7 @@ def check_matching(q: Question, data: QuizData) -> None:
         c = comp[item]
         assert prompt == c.display_name
         own = [fam[f].name for f in c.families]
-        assert q.options[answer] in own
+        assert q.options[answer] in [cap(o) for o in own]
         assert sum(among(o, own) for o in q.options) == 1, (q.id, prompt)
 
 
@@ -168,15 +212,15 @@ def check_form(form: Form, data: QuizData, labels: dict[str, str]) -> None:
             check_matching(q, data)
         else:
             t = next(t for t in data.terms if t.id == q.draws_on[0])
-            assert q.accept == t.names and not q.options and t.definition in q.stem
+            assert q.accept == t.names and not q.options and within(t.definition, q.stem)
+            # Every spelling written out is one of the term's names, and every name is spelled out.
+            assert {answer_key(v) for v in q.spelled} == {answer_key(n) for n in t.names}, q.id
         if q.kind in CHOICE_KINDS or q.kind == "true-false":
             positions.setdefault(len(q.options), Counter()).update(q.correct)
     for size, used in positions.items():
         counts = [used[p] for p in range(size)]
         assert max(counts) - min(counts) <= 1, (size, counts)
-    glossary = Counter(q.draws_on[0] for q in form.questions
-                       if q.kind in ("term-definition", "definition-term", "fill-blank")
-                       or q.id.startswith("true-false:term-definition:"))
+    glossary = Counter(q.draws_on[0] for q in form.questions if q.id.startswith("term:"))
     assert max(glossary.values(), default=1) == 1
 
 
