@@ -308,7 +308,9 @@ class QuizGlossaryDirective(DataDirective):
             for name in term.names:
                 item += make_glossary_term(self.env, [nodes.Text(name)], None, src, line or 0, None,
                                            self.state.document)
-            para = _para(nodes.Text(term.definition))
+            # The word history stays out of the definition (which is shown as a quiz option) but belongs here.
+            text = f"{term.definition} {term.etymology}" if term.etymology else term.definition
+            para = _para(nodes.Text(text))
             if term.cite:
                 para += nodes.Text(" ")
                 para += cite_reference(self.env, self.state.document, term.cite, self.lineno, source.labels)

@@ -662,7 +662,9 @@ class _Drafter:
             if family not in families and not any(_overlaps(family.name, f.name) for f in families):
                 families.append(family)
         families.sort(key=lambda f: f.id)
-        stem, neg = self.say("Match each {item} to its {group}.")
+        repeat = len({c.families[0] for c in chosen}) < len(chosen)
+        stem, neg = self.say("Match each {item} to its {group}." + (" A {group} may be used more than once."
+                                                                         if repeat else ""))
         cite = _keys(self.by_id[c.families[0]].cite for c in chosen)
         by_group: dict[str, list[Compound]] = {}
         for c in chosen:
@@ -743,6 +745,8 @@ class _TermDrafter:
             seen.add(t.id)
             if t.id in self.related[term.id] or _related(term, t):
                 continue
+            if any(t.id in self.related[o.id] or _related(o, t) for o in out):
+                continue  # two options that are half of each other: one would read as the other's answer
             out.append(t)
             if len(out) == 2 * MAX_OPTIONS:
                 break
@@ -753,14 +757,20 @@ class _TermDrafter:
         asks a term in one kind, so there is nothing to share)."""
         p = self.p
         fact = f"term:{term.id}"
-        others = self.candidates(term, "terms") if only != "fill-blank" else []
+        others = self.candidates(term, "terms") if only != "fill-blank" or not term.context else []
         few = RELATED if len(self.by_category.get(term.category, [])) > 1 + len(others) else CATEGORY
         related = [self.by_id[i] for i in self.related[term.id]]
         extra = ""
+        if term.context:
+            extra += f" {_cap(_clause(term.context))}."
+        elif only in ("fill-blank", "true-false") and others:
+            # Nothing from the data on why the term matters: teach the nearest mix-up instead.
+            near = others[0]
+            extra += f" Not to be confused with “{_mid(near.term)}”, {_mid(_first_clause(near.definition))}."
         if term.etymology:
             extra += f" {_cap(_clause(term.etymology))}."
         if related:
-            extra += f" Related: {', '.join(f'“{t.term}”' for t in sorted(related, key=lambda t: t.id))}."
+            extra += f" Related: {', '.join(f'“{_mid(t.term)}”' for t in sorted(related, key=lambda t: t.id))}."
         also = f" (also {'; '.join(f'“{a}”' for a in term.aliases)})" if term.aliases else ""
         meaning = f"“{term.term}”{also} means {_mid(_clause(term.definition))}."
         common: dict[str, Any] = {"cite": term.cite, "section": term.section, "enemies": (fact,), "terms": (term.id,),
@@ -775,13 +785,14 @@ class _TermDrafter:
             if draft:
                 wrong = [self.by_id[t.removeprefix("term:")].term for t in draft.touches]
                 out.append(dataclasses.replace(draft, rationale=p.sentence(
-                    f"{meaning}{extra} The other options define {_join([f'“{w}”' for w in wrong])}", term.cite)))
+                    f"{meaning}{extra} The other options define {_join([f'“{_mid(w)}”' for w in wrong])}",
+                    term.cite)))
         if only == "definition-term":
             stem, neg = p.say("Which term means “{definition}”?", definition=_mid(_clause(term.definition)))
             draft = p.choice("definition-term", fact, term.term, [(t.id, t.term) for t in others], term.aliases, stem,
                              negated=neg, rationale=rationale, _few=few, _touch="term:", **common)
             if draft:
-                glosses = [f"“{o.term}” is {_mid(_first_clause(o.definition))}"
+                glosses = [f"“{_mid(o.term)}” is {_mid(_first_clause(o.definition))}"
                            for o in (self.by_id[t.removeprefix("term:")] for t in draft.touches)]
                 out.append(dataclasses.replace(draft, rationale=p.sentence(
                     f"{meaning}{extra} By contrast, {'; '.join(glosses)}", term.cite)))
@@ -804,7 +815,7 @@ class _TermDrafter:
             other = next(iter(others), None)
             if other is not None:
                 stem, neg = p.say(template, term=term.term, definition=_mid(_clause(other.definition)))
-                why = p.sentence(f"That describes “{other.term}”. {meaning}{extra}", term.cite)
+                why = p.sentence(f"That describes “{_mid(other.term)}”. {meaning}{extra}", term.cite)
                 out.append(_Draft(kind="true-false", fact=fact, stem=stem, negated=neg, truth=False, rationale=why,
                                   touches=(f"term:{other.id}",), **{**common, "draws_on": (term.id, other.id)}))
             else:

@@ -547,7 +547,8 @@ def build(folder: Path, raw: Mapping[str, tuple[Any, Lines]]) -> QuizData:
         terms=tuple(
             Term(term=t["term"], definition=t["definition"], section=t["section"], where=glines.where((i,)),
                  aliases=tuple(t.get("aliases", ())), cite=tuple(t.get("cite", ())), category=t["category"],
-                 etymology=t.get("etymology", ""), related=tuple(t.get("related", ())))
+                 etymology=t.get("etymology", ""), context=t.get("context", ""),
+                 related=tuple(t.get("related", ())))
             for i, t in enumerate(glossary)
         ),
         families=tuple(

@@ -63,6 +63,8 @@ class Term:
     category: str = ""
     # Where the word comes from: kept apart from the definition, which is shown as an option.
     etymology: str = ""
+    # Why the term matters in this subject: what a rationale teaches beyond the definition.
+    context: str = ""
     # Names of near-synonyms, broader and narrower terms: never set against this one.
     related: tuple[str, ...] = ()
 
