@@ -484,7 +484,8 @@ class _Drafter:
                     rationale = (f"{_cap(name)} belongs to the {self.labels['group']} of {self.group_name(family)}, "
                                  f"which {self.labels['target_verb']} the {_mid(family.target)}; "
                                  f"that {self.labels['target']}'s {self.labels['ligand']} is "
-                                 f"{_mid(_clause(family.ligand))}")
+                                 f"{_mid(_clause(family.ligand))}. {_cap(self.labels['items'])} in this "
+                                 f"{self.labels['group']} {_mid(_clause(family.mechanism))}")
                     draft = self.choice("item-target", fact, family.target, cand, [f.target for f in mine], stem,
                                         negated=neg, rationale=self.sentence(rationale, family.cite),
                                         cite=family.cite, subjects=compound.names,
@@ -603,7 +604,7 @@ class _Drafter:
                                 enemies=(study_fact, finding_key), about=(f"study:{key}",), _touch="study:",
                                 _few=STUDIES, **common)
             if draft:
-                others = _join([f"{d}" for d in draft.distractors])
+                others = self.who([t.removeprefix("study:") for t in draft.touches])
                 out.append(dataclasses.replace(draft, rationale=self.sentence(
                     f"{design_why}. The handout cites {others} for other findings")))
         return out
@@ -771,7 +772,7 @@ class _TermDrafter:
             extra += f" {_cap(_clause(term.etymology))}."
         if related:
             extra += f" Related: {', '.join(f'“{_mid(t.term)}”' for t in sorted(related, key=lambda t: t.id))}."
-        also = f" (also {'; '.join(f'“{a}”' for a in term.aliases)})" if term.aliases else ""
+        also = f" (also {'; '.join(f'“{_mid(a)}”' for a in term.aliases)})" if term.aliases else ""
         meaning = f"“{term.term}”{also} means {_mid(_clause(term.definition))}."
         common: dict[str, Any] = {"cite": term.cite, "section": term.section, "enemies": (fact,), "terms": (term.id,),
                                   "draws_on": (term.id,), "subjects": term.names, "about": (fact,)}
@@ -784,9 +785,8 @@ class _TermDrafter:
                              rationale=rationale, _few=few, _touch="term:", **common)
             if draft:
                 wrong = [self.by_id[t.removeprefix("term:")].term for t in draft.touches]
-                out.append(dataclasses.replace(draft, rationale=p.sentence(
-                    f"{meaning}{extra} The other options define {_join([f'“{_mid(w)}”' for w in wrong])}",
-                    term.cite)))
+                out.append(dataclasses.replace(draft, rationale=rationale + " " + p.sentence(
+                    f"The other options define {_join([f'“{_mid(w)}”' for w in wrong])}")))
         if only == "definition-term":
             stem, neg = p.say("Which term means “{definition}”?", definition=_mid(_clause(term.definition)))
             draft = p.choice("definition-term", fact, term.term, [(t.id, t.term) for t in others], term.aliases, stem,
@@ -794,8 +794,8 @@ class _TermDrafter:
             if draft:
                 glosses = [f"“{_mid(o.term)}” is {_mid(_first_clause(o.definition))}"
                            for o in (self.by_id[t.removeprefix("term:")] for t in draft.touches)]
-                out.append(dataclasses.replace(draft, rationale=p.sentence(
-                    f"{meaning}{extra} By contrast, {'; '.join(glosses)}", term.cite)))
+                out.append(dataclasses.replace(draft, rationale=rationale + " " + p.sentence(
+                    f"By contrast, {'; '.join(glosses)}")))
         if only == "fill-blank":
             stem, neg = p.say("The term {blank} means {definition}.", blank=BLANK,
                               definition=_mid(_clause(term.definition)))
@@ -815,7 +815,7 @@ class _TermDrafter:
             other = next(iter(others), None)
             if other is not None:
                 stem, neg = p.say(template, term=term.term, definition=_mid(_clause(other.definition)))
-                why = p.sentence(f"That describes “{_mid(other.term)}”. {meaning}{extra}", term.cite)
+                why = f"That describes “{_mid(other.term)}”. {rationale}"
                 out.append(_Draft(kind="true-false", fact=fact, stem=stem, negated=neg, truth=False, rationale=why,
                                   touches=(f"term:{other.id}",), **{**common, "draws_on": (term.id, other.id)}))
             else:
@@ -877,6 +877,9 @@ def _select(tasks: Sequence[_Task], seed: int, count: int | None, kinds: Sequenc
             return True
         # One question shows what another asks about: knowing one answers (or rules out) the other.
         if not shown.isdisjoint(d.about) or not about.isdisjoint(d.touches):
+            return True
+        # Two questions showing the same wrong options: one lets a student rule them out of the other.
+        if not shown.isdisjoint(d.touches):
             return True
         # A term asked here is named in another question, or this one names a term asked there.
         text = f" {_norm(d.text)} "
