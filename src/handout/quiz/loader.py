@@ -126,7 +126,12 @@ def read_yaml(path: Path) -> tuple[Any, Lines]:
                                                 "save the file as UTF-8")]) from None
     text = text.removeprefix("\ufeff")
     try:
-        node = yaml.compose(text, Loader=_LOADER)
+        try:
+            node = yaml.compose(text, Loader=_LOADER)
+        except yaml.YAMLError:
+            # The messages (and marks) of PyYAML's own parser are the ones the checks are written for;
+            # a file that fails is small work to read again.
+            node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1
@@ -378,6 +383,13 @@ def bib_keys(bibfiles: Sequence[Path]) -> tuple[set[str] | None, list[DataError]
     for bib in bibfiles:
         if not bib.is_file():
             problems.append(DataError(bib, 1, "no such file; expected the BibTeX file the citation keys come from"))
+            continue
+        # The builds' own check first: it names the damaged line, not the one where pybtex gave up.
+        from handout.citations import check_bibfile
+
+        stop, _ = check_bibfile(bib)
+        if stop is not None:
+            problems.append(DataError(bib, stop.line, f"cannot be read as BibTeX: {stop.message}"))
             continue
         try:
             keys.update(cite_labels(bib))
