@@ -59,12 +59,30 @@ def project(tmp_path: Path) -> Path:
 
 
 def test_check_on_the_real_data() -> None:
+    """The counts, the size of the whole bank, and a line per rule that left facts unasked."""
+    generator = importlib.import_module(GENERATOR)
+    bib = importlib.import_module(BIB)
     data = load_quiz_data(PROJECT / "quizzes")
+    whole = generator.generate(data, seed=0, citations=bib.cite_labels(PROJECT / "bib" / "references.bib"),
+                               bank=True)
     proc = run("quiz", "--check")
     assert proc.returncode == 0, proc.stderr
     counts = f"{len(data.terms)} terms, {len(data.families)} families, {len(data.compounds)} compounds"
-    assert proc.stdout == f"ok: {counts}\n"
+    unasked = "".join(f"  {line}\n" for line in generator.describe_unasked(whole.unasked))
+    assert whole.questions
+    assert proc.stdout == f"ok: {counts}; the bank asks {len(whole.questions)} question(s)\n{unasked}"
     assert proc.stderr == ""
+
+
+def test_check_reports_the_whole_bank_whatever_the_generator_options(tmp_path: Path) -> None:
+    """--kinds, --count and --seed choose a form; --check reports the bank, and never fails on them."""
+    plain = run("quiz", "--check")
+    assert plain.returncode == 0, plain.stderr
+    for options in (["--kinds", "trivia"], ["--count", "3"], ["--kinds", "term-definition"]):
+        proc = run("quiz", "--check", *options, "--output", str(tmp_path / "bank.json"))
+        assert (proc.returncode, proc.stdout, proc.stderr) == (0, plain.stdout, ""), options
+        assert no_traceback(proc)
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_check_writes_nothing(tmp_path: Path) -> None:
@@ -158,8 +176,10 @@ def test_unknown_kind_with_the_real_generator(tmp_path: Path) -> None:
     generator = importlib.import_module(GENERATOR)
     proc = run("quiz", "--kinds", "no-such-kind", "--output", str(tmp_path / "bank.json"))
     assert proc.returncode == 2
+    # The kinds, then the earlier names still accepted.
+    known = [*generator.KINDS, *generator.KIND_ALIASES]
     assert proc.stderr.splitlines()[-1] == ("handout quiz: error: --kinds: unknown question kind 'no-such-kind'; "
-                                            f"choose from: {', '.join(generator.KINDS)}")
+                                            f"choose from: {', '.join(known)}")
     assert no_traceback(proc)
     assert list(tmp_path.iterdir()) == []
 
@@ -180,6 +200,8 @@ class FakeForm:
     notes: tuple[str, ...] = ("one glossary term has no question",)
     coverage: dict[str, object] = field(default_factory=lambda: {
         "untested_terms": ["ACTH"], "untested_compounds": [], "questions_per_family": {"ghs-r-agonist": 2}})
+    unasked: dict[str, tuple[str, ...]] = field(default_factory=lambda: {
+        "its definition names the term itself": ("term:acth (term questions)",)})
 
     def as_dict(self) -> dict[str, Any]:
         return {"title": "Ünïcode stays as it is", "questions": self.questions}
@@ -197,15 +219,19 @@ def fake(monkeypatch: pytest.MonkeyPatch) -> FakeGenerator:
     record = FakeGenerator()
 
     def generate(data: QuizData, *, seed: int, count: int | None, kinds: tuple[str, ...] | None,
-                 citations: dict[str, str]) -> FakeForm:
-        record.calls.append({"data": data, "seed": seed, "count": count, "kinds": kinds, "citations": citations})
+                 citations: dict[str, str], bank: bool = False) -> FakeForm:
+        record.calls.append({"data": data, "seed": seed, "count": count, "kinds": kinds, "citations": citations,
+                             "bank": bank})
         if record.error is not None:
             raise record.error
         return FakeForm([{"id": "q1", "kind": "term"}, {"id": "q2", "kind": "family"}])
 
     generator = types.ModuleType(GENERATOR)
     generator.KINDS = ("term", "family")  # type: ignore[attr-defined]
+    generator.KIND_ALIASES = {"fam": "family"}  # type: ignore[attr-defined]
     generator.generate = generate  # type: ignore[attr-defined]
+    real_generator = importlib.import_module(GENERATOR)
+    generator.describe_unasked = real_generator.describe_unasked  # type: ignore[attr-defined]
     bib = types.ModuleType(BIB)
     # The real labels, marked, so the test sees they were handed on (the loader reads keys from them too).
     real = importlib.import_module(BIB)
@@ -226,13 +252,19 @@ def test_bank_is_written_from_the_generators_form(fake: FakeGenerator, tmp_path:
     assert status == 0, err
     (call,) = fake.calls
     assert isinstance(call["data"], QuizData) and call["data"].compounds
-    assert (call["seed"], call["count"], call["kinds"]) == (7, 5, ("family", "term"))
+    # With --count, one form (not the bank).
+    assert (call["seed"], call["count"], call["kinds"], call["bank"]) == (7, 5, ("family", "term"), False)
     assert call["citations"]["nass2008"] == "Nass et al., 2008 (references.bib)"
     assert json.loads(output.read_text(encoding="utf-8")) == FakeForm([]).as_dict() | {
         "questions": [{"id": "q1", "kind": "term"}, {"id": "q2", "kind": "family"}]}
     assert "Ünïcode" in output.read_text(encoding="utf-8")
     assert output.read_bytes().endswith(b"}\n")
+    # One question per line.
+    assert output.read_text(encoding="utf-8").splitlines()[1:] == [
+        '  {"id": "q1", "kind": "term"},', '  {"id": "q2", "kind": "family"}', "]}"]
     assert err.splitlines() == ["note: one glossary term has no question",
+                                "note: 1 fact(s) unasked because its definition names the term itself: "
+                                "term:acth (term questions)",
                                 f"wrote {output}: 2 questions (seed 7)",
                                 "not tested: ACTH",
                                 "questions per family: ghs-r-agonist 2"]
@@ -242,7 +274,17 @@ def test_bank_is_written_from_the_generators_form(fake: FakeGenerator, tmp_path:
 def test_defaults_passed_to_the_generator(fake: FakeGenerator, tmp_path: Path) -> None:
     assert cli.main(["quiz", *real_data_options(), "--output", str(tmp_path / "bank.json")]) == 0
     (call,) = fake.calls
-    assert (call["seed"], call["count"], call["kinds"]) == (0, None, None)
+    # Without --count, the whole bank.
+    assert (call["seed"], call["count"], call["kinds"], call["bank"]) == (0, None, None, True)
+
+
+def test_earlier_kind_names_are_accepted(fake: FakeGenerator, tmp_path: Path) -> None:
+    output = tmp_path / "bank.json"
+    assert cli.main(["quiz", *real_data_options(), "--kinds", "fam,term", "--output", str(output)]) == 0
+    (call,) = fake.calls
+    # Handed on as given or as the generator names them (the generator maps the earlier names itself).
+    assert call["kinds"] in (("fam", "term"), ("family", "term"))
+    assert output.is_file()
 
 
 def test_unknown_kind_is_a_usage_error_before_reading_data(fake: FakeGenerator, tmp_path: Path,
@@ -252,15 +294,21 @@ def test_unknown_kind_is_a_usage_error_before_reading_data(fake: FakeGenerator, 
                   "--output", str(tmp_path / "bank.json")])
     assert exited.value.code == 2
     assert capsys.readouterr().err.splitlines()[-1] == (
-        "handout quiz: error: --kinds: unknown question kind 'trivia', 'gossip'; choose from: term, family")
+        "handout quiz: error: --kinds: unknown question kind 'trivia', 'gossip'; choose from: term, family, fam")
     assert fake.calls == []
     assert list(tmp_path.iterdir()) == []
 
 
 def test_check_ignores_the_generator_options(fake: FakeGenerator, capsys: pytest.CaptureFixture[str]) -> None:
-    assert cli.main(["quiz", *real_data_options(), "--check", "--kinds", "trivia"]) == 0
-    assert capsys.readouterr().out.startswith("ok: ")
-    assert fake.calls == []
+    assert cli.main(["quiz", *real_data_options(), "--check", "--kinds", "trivia", "--count", "3"]) == 0
+    data = load_quiz_data(PROJECT / "quizzes")
+    counts = f"{len(data.terms)} terms, {len(data.families)} families, {len(data.compounds)} compounds"
+    assert capsys.readouterr().out.splitlines() == [
+        f"ok: {counts}; the bank asks 2 question(s)",
+        "  1 fact(s) unasked because its definition names the term itself: term:acth (term questions)"]
+    # --check reports the whole bank: --kinds and --count choose a form, so they are not handed on.
+    (call,) = fake.calls
+    assert (call["count"], call["kinds"], call["bank"]) == (None, None, True)
 
 
 def test_output_folder_that_is_a_file(fake: FakeGenerator, tmp_path: Path,
@@ -353,8 +401,15 @@ def ids(raw: bytes) -> list[str]:
 
 def test_bank_has_questions_with_ids(real_generator: types.ModuleType, tmp_path: Path) -> None:
     raw, proc = bank(tmp_path, 0, "bank.json")
-    questions = json.loads(raw)["questions"]
+    whole = json.loads(raw)
+    questions = whole["questions"]
     assert questions
+    assert whole["version"] == 2
+    # One question per line, each line a question on its own.
+    lines = raw.decode("utf-8").splitlines()
+    start = lines.index(next(line for line in lines if line.endswith('"questions": [')))
+    assert [json.loads(line.strip().rstrip(",")) for line in lines[start + 1:-1]] == questions
+    assert lines[-1] == "]}"
     assert all(isinstance(q["id"], str) and q["id"] for q in questions)
     assert len(set(ids(raw))) == len(questions)
     assert f"wrote {tmp_path / 'bank.json'}: {len(questions)} questions" in proc.stderr

@@ -306,12 +306,17 @@ def test_definitions_that_name_their_term_are_not_asked() -> None:
                        term("Gland", "An organ that releases substances."),
                        term("Enzyme", "A protein that speeds up a reaction.")))
     for seed in SEEDS:
-        form = generate(data, seed=seed)
-        assert not [q for q in form.questions if q.draws_on[0] == "receptor"]
-        assert "Receptor" in form.coverage["untested_terms"]
-        assert "term:receptor (term questions)" in form.unasked[SELF]
-        # Its definition may still be a wrong answer elsewhere: it is not the definition of another term.
-    assert {q.kind for s in SEEDS for q in generate(data, seed=s).questions} >= {"definition-term", "fill-blank"}
+        for form in (generate(data, seed=seed), generate(data, seed=seed, bank=True)):
+            assert not [q for q in form.questions if q.draws_on[0] == "receptor"]
+            assert "Receptor" in form.coverage["untested_terms"]
+            assert "term:receptor (term questions)" in form.unasked[SELF]
+    # The other terms are asked: the bank asks each of them (a form of five terms leaves some out as enemies,
+    # two questions showing the same wrong options), and in more than one kind across the seeds.
+    # Its definition may still be a wrong answer elsewhere: it is not the definition of another term.
+    banks = [generate(data, seed=s, bank=True) for s in SEEDS]
+    for whole in banks:
+        assert sorted(q.draws_on[0] for q in whole.questions) == ["enzyme", "gland", "hormone", "ligand"]
+    assert {q.kind for whole in banks for q in whole.questions} >= {"definition-term", "fill-blank"}
 
 
 def test_glossary_distractors_give_nothing_away(forms: list[tuple[DataSet, Form]]) -> None:
