@@ -193,8 +193,12 @@ def quiz(args: argparse.Namespace) -> int:
     import handout.quiz.generator as generator
 
     # Without --count the command writes the whole bank (every fact once); with it, one enemy-free form.
-    form = generator.generate(data, seed=args.seed, count=args.count, kinds=args.kinds,
-                              citations=bib.cite_labels(args.bib), bank=args.count is None)
+    # --check reports on the whole bank, whatever --count and --kinds say: it is about the data.
+    if args.check:
+        form = generator.generate(data, seed=args.seed, citations=bib.cite_labels(args.bib), bank=True)
+    else:
+        form = generator.generate(data, seed=args.seed, count=args.count, kinds=args.kinds,
+                                  citations=bib.cite_labels(args.bib), bank=args.count is None)
     if args.check:
         # What the rules of item writing left unasked, so the data can be fixed (see quizzes/README.md).
         print(f"ok: {len(data.terms)} terms, {len(data.families)} families, {len(data.compounds)} compounds; "

@@ -237,7 +237,7 @@ def generate(data: QuizData, *, seed: int = 0, count: int | None = None, kinds: 
             why = "count reached" if count is not None and len(chosen) == count else (
                 "the data gives none (see the report of unasked facts)" if kind not in picked.drafted else
                 "every fact it could ask went to another kind")
-            notes.append(f"{kind}: no question in this form; {why}")
+            notes.append(f"{kind}: no question in this {'bank' if bank else 'form'}; {why}")
     if count is not None and len(chosen) == count and count < len(facts):
         notes.append(f"count {count}: {len(facts)} facts could be asked; {count} questions kept, spread over "
                      "the kinds")
