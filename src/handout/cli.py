@@ -195,7 +195,8 @@ def quiz(args: argparse.Namespace) -> int:
     # Without --count the command writes the whole bank (every fact once); with it, one enemy-free form.
     # --check reports on the whole bank, whatever --count and --kinds say: it is about the data.
     if args.check:
-        form = generator.generate(data, seed=args.seed, citations=bib.cite_labels(args.bib), bank=True)
+        form = generator.generate(data, seed=args.seed, count=None, kinds=None, citations=bib.cite_labels(args.bib),
+                                  bank=True)
     else:
         form = generator.generate(data, seed=args.seed, count=args.count, kinds=args.kinds,
                                   citations=bib.cite_labels(args.bib), bank=args.count is None)
