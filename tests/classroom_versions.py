@@ -11,7 +11,7 @@ from lxml import html as lxml_html
 from handout.quiz import bib, generator
 from handout.quiz.generator import Question
 from handout.quiz.loader import load_quiz_data
-from handout.quiz.versions import Version, make_versions
+from handout.quiz.versions import Version, make_versions, whole_bank
 
 PROJECT = Path(__file__).resolve().parent.parent
 
@@ -28,6 +28,21 @@ def seed_versions(count: int = 3, seed: int = 0) -> tuple[Version, ...]:
     return make_versions(form, count, citations=labels)
 
 
+def seed_bank(seed: int = 0) -> Version:
+    """The question bank ``make quiz`` exports as ``<slug>.*``: every fact once, enemies and all."""
+    bibfile = PROJECT / "bib" / "references.bib"
+    data = load_quiz_data(PROJECT / "quizzes", bibfile=bibfile, docs=PROJECT / "docs")
+    labels = bib.cite_labels(bibfile)
+    return whole_bank(generator.generate(data, seed=seed, citations=labels, bank=True), citations=labels)
+
+
+def cites(text: str, label: str) -> bool:
+    """Whether ``text`` cites ``label`` (``Nass et al., 2008``): in brackets as written, or as the subject
+    of a sentence (``Nass et al. (2008) reported...``)."""
+    author, _, year = label.rpartition(", ")
+    return label in text or (bool(author) and f"{author} ({year})" in text)
+
+
 def nasty_version() -> Version:
     """One question of every shape, every text full of characters that need escaping."""
     def q(**kw: object) -> Question:
@@ -36,19 +51,22 @@ def nasty_version() -> Version:
         base.update(kw)
         return Question(**base)  # type: ignore[arg-type]
 
+    # Ids are facts, as the generator makes them (``term:<term>``, ``study:<item>:<finding>:<key>``...).
+    accept = ("Ipamorelin", "ipa-morélin {x}")
     questions = (
-        q(id="term-definition:alpha", kind="term-definition", stem=f"What does “{NASTY}” mean?",
+        q(id="term:alpha", kind="term-definition", stem=f"What does “{NASTY}” mean?",
           options=(f"One: {NASTY}", "Two {x} = y", "Three ~ four", "Five # six"), correct=(2,)),
-        q(id="definition-term:beta", kind="definition-term", stem="Which term: a <tag> & an {object}?",
+        q(id="term:beta", kind="definition-term", stem="Which term: a <tag> & an {object}?",
           options=("β-blocker", "Ghrelin: the \"hunger\" hormone", "C:\\path", "a = b"), correct=(0,)),
-        q(id="true-false:term-definition:gamma:delta", kind="true-false", stem=f"“γ” means: {NASTY}",
+        q(id="term:gamma", kind="true-false", stem=f"“γ” means: {NASTY}",
           options=("True", "False"), correct=(1,)),
-        q(id="fill-blank:epsilon", kind="fill-blank", stem=f"_____ : {NASTY}", options=(), correct=(),
-          accept=("Ipamorelin", "ipamorelin {x}")),
-        q(id="matching:a:b:c", kind="matching", stem="Match the compounds to their families: α & β.",
+        # Every spelling written out: hyphens as spaces and dropped, accents dropped.
+        q(id="term:epsilon", kind="fill-blank", stem=f"_____ : {NASTY}", options=(), correct=(),
+          accept=accept, variants=generator.spellings(accept)),
+        q(id="matching", kind="matching", stem="Match the compounds to their families: α & β.",
           options=("GHRH-receptor agonists", "Ghrelin-receptor (GHS-R) agonists"), correct=(0, 1, 1),
           prompts=("CJC-1295", "Ipamorelin <i>", "MK-677 {ibutamoren}")),
-        q(id="finding-study:x:y:smith2001", kind="finding-study", stem="Which study: 50% & more?",
+        q(id="study:x:y:smith2001", kind="finding-study", stem="Which study: 50% & more?",
           options=("Smith & Jones, 2001", "Müller et al., 1999", "Ødegaard, 2010"), correct=(0,)),
     )
     return Version(title="Tests: α & <β> {quiz}", code="B", seed=7, questions=questions,
@@ -62,7 +80,8 @@ def with_moodle_extras(version: Version) -> Version:
         if q.kind == "matching":
             return dataclasses.replace(q, options=(*q.options, 'Somatostatin analogues: #1 ~ "x" = y'))
         if q.kind == "fill-blank":
-            return dataclasses.replace(q, accept=(*q.accept, "GH*"))
+            accept = (*q.accept, "GH*")
+            return dataclasses.replace(q, accept=accept, variants=generator.spellings(accept))
         if q.kind == "definition-term":
             wrong = next(i for i in range(len(q.options)) if i not in q.correct)
             options = list(q.options)
@@ -73,9 +92,11 @@ def with_moodle_extras(version: Version) -> Version:
 
 
 def moodle_versions() -> dict[str, Version]:
-    """What the Moodle XML and GIFT tests export: the handout's versions, the nasty one, and with extras."""
+    """What the Moodle XML and GIFT tests export: the handout's versions and bank, the nasty one, and with
+    extras."""
     return {
         **{f"handout-{v.code}": v for v in seed_versions()},
+        "handout-bank": seed_bank(),
         "nasty": nasty_version(),
         "nasty-extras": with_moodle_extras(nasty_version()),
     }

@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 
 import pytest
-from classroom_versions import nasty_version, seed_versions
+from classroom_versions import nasty_version, seed_bank, seed_versions
 
 from handout.quiz.exports import csvfile
 from handout.quiz.generator import Question
@@ -38,6 +38,7 @@ def with_extras(version: Version) -> Version:
 
 VERSIONS = {
     **{f"handout-{v.code}": v for v in seed_versions()},
+    "handout-bank": seed_bank(),
     "nasty": nasty_version(),
     "nasty-extras": with_extras(nasty_version()),
 }
@@ -96,7 +97,10 @@ def test_every_question_in_sheet_order(exported: tuple[Version, Path, list[str]]
     assert header == HEADER
     # The public id: stable, and naming no fact (the question's own id names the right answer).
     assert [r["id"] for r in records] == [public_id(q) for q in version.questions]
-    assert not any(q.id in value for q in version.questions for r in records for value in r.values())
+    # Every id but ``matching`` (a word, which names no fact: the kind column holds it) names a fact.
+    facts = [q.id for q in version.questions if q.id != "matching"]
+    assert all(":" in fact for fact in facts)
+    assert not any(fact in value for fact in facts for r in records for value in r.values())
     for number, (q, r) in enumerate(zip(version.questions, records, strict=True), 1):
         # The code and seed printed on the sheet, so a row can be matched with it.
         assert (r["version"], r["seed"], r["number"]) == (version.code, str(version.seed), str(number))

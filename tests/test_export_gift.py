@@ -12,15 +12,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from classroom_versions import cites, lines, literal, moodle_versions, nasty_version
 from classroom_versions import html_shown as shown
-from classroom_versions import lines, literal, moodle_versions, nasty_version
 from pygiftparser import parser
 
+from handout.quiz import generator
 from handout.quiz.exports import gift
 from handout.quiz.generator import Question
 from handout.quiz.versions import Version, public_id
 
-CHOICE_KINDS = {"term-definition", "definition-term", "compound-family", "compound-target", "family-compound",
+CHOICE_KINDS = {"term-definition", "definition-term", "item-group", "item-target", "group-item",
                 "finding-evidence", "finding-study"}
 
 
@@ -65,7 +66,7 @@ def pygift_reads_answers(q: Question) -> bool:
     ``\\}`` ends it too). In HTML fields the export writes braces as character references, but an
     accepted answer or a matching option is plain text in Moodle, where ``\\}`` is the only way to write
     one: those questions' answers and general feedback are checked by the Moodle-rules reader below."""
-    plain = q.accept + (q.options if q.kind == "matching" else ())
+    plain = q.spelled + (q.options if q.kind == "matching" else ())
     return not any("}" in text for text in plain)
 
 
@@ -114,10 +115,12 @@ def test_pygiftparser_content(exported: tuple[Version, Path, list[str]]) -> None
                            *(("", o) for i, o in enumerate(q.options) if i not in q.correct)]
         else:
             assert kind == "ShortSet", q.id
-            assert [literal(unescape(a.answer)) for a in answers.answers] == list(q.accept)
-            assert [a.fraction for a in answers.answers] == [100] * len(q.accept)
+            # Every spelling written out (GIFT compares literally), the accepted names as written among them.
+            assert [literal(unescape(a.answer)) for a in answers.answers] == list(q.spelled)
+            assert set(q.accept) <= set(q.spelled)
+            assert [a.fraction for a in answers.answers] == [100] * len(q.spelled)
     # Only questions with a "}" in a plain-text answer are left to the other reader.
-    assert all("}" in "".join(q.accept) for q in version.questions if q.id in skipped)
+    assert all("}" in "".join(q.spelled) for q in version.questions if q.id in skipped)
 
 
 # -- Moodle's importer's rules ---------------------------------------------------------------------------
@@ -244,6 +247,7 @@ def test_moodle_reads_every_question(exported: tuple[Version, Path, list[str]]) 
         assert m["format"] == "html"
         assert shown(m["text"]) == lines(q.stem)
         assert shown(m["general"]) == q.rationale
+        assert all(cites(q.rationale, version.citations[key]) for key in q.cite), q.id
         if q.kind in CHOICE_KINDS:
             assert m["type"] == "multichoice"
             got = [(shown(text), fraction) for text, fraction, _ in m["answers"]]
@@ -262,7 +266,7 @@ def test_moodle_reads_every_question(exported: tuple[Version, Path, list[str]]) 
                            *(("", o) for i, o in enumerate(q.options) if i not in q.correct)]
         else:
             assert m["type"] == "shortanswer"
-            assert [(literal(text), fraction) for text, fraction, _ in m["answers"]] == [(a, 1.0) for a in q.accept]
+            assert [(literal(text), fraction) for text, fraction, _ in m["answers"]] == [(a, 1.0) for a in q.spelled]
             for _, _, feedback in m["answers"]:
                 right_feedback(q, shown(feedback))
 
@@ -285,7 +289,8 @@ def test_extras_are_exercised() -> None:
     extras = VERSIONS["nasty-extras"]
     matching = next(q for q in extras.questions if q.kind == "matching")
     assert len(set(matching.correct)) < len(matching.options)
-    assert any("*" in a for q in extras.questions for a in q.accept)
+    assert any("*" in a for q in extras.questions for a in q.spelled)
+    assert any(len(q.spelled) > len(q.accept) for q in extras.questions)
     assert any("\n\n" in q.stem for q in extras.questions)
     assert any(o.startswith("%") for q in extras.questions for o in q.options)
     assert not all(pygift_reads_answers(q) for q in extras.questions)
@@ -294,12 +299,19 @@ def test_extras_are_exercised() -> None:
 def test_what_gift_cannot_hold_is_left_out_with_a_note(tmp_path: Path) -> None:
     nasty = nasty_version()
     blank = next(q for q in nasty.questions if q.kind == "fill-blank")
-    unfit = (dataclasses.replace(blank, id="fill-blank:arrow", accept=("GHRH -> GH",)),
-             dataclasses.replace(blank, id="fill-blank:weight", accept=("%50% GH",)))
+    def spelled(question_id: str, *accept: str) -> Question:
+        return dataclasses.replace(blank, id=question_id, accept=accept, variants=generator.spellings(accept))
+
+    # The first two break GIFT in an accepted name as written; the third only in a spelling of it: "-%50% GH"
+    # is no grade weight, but with its hyphen dropped it starts with one.
+    unfit = (spelled("term:arrow", "GHRH -> GH"), spelled("term:weight", "%50% GH"),
+             spelled("term:spelling", "-%50% GH"))
+    assert "-%50% GH" in unfit[2].spelled and "%50% GH" in unfit[2].spelled
     version = dataclasses.replace(nasty, questions=(*nasty.questions, *unfit))
     path = tmp_path / "quiz.gift.txt"
     notes = gift.write(version, path)
-    assert len(notes) == 2 and "fill-blank:arrow" in notes[0] and "fill-blank:weight" in notes[1]
+    assert len(notes) == 3 and "term:arrow" in notes[0] and "term:weight" in notes[1]
+    assert "term:spelling" in notes[2] and "'%50% GH'" in notes[2]
     parsed = pygift(path)
     assert all(getattr(q, "valid", True) for q in parsed)
     assert sorted(unescape(q.title) for q in parsed) == sorted(public_id(q) for q in nasty.questions)

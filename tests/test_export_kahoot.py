@@ -103,25 +103,24 @@ def test_what_does_not_fit_is_listed_and_left_out_not_cut(tmp_path: Path) -> Non
     assert len(long_stem) == 143
     long_option = "An option of eighty characters, " + "x" * 48
     questions = (
-        q("term-definition:fits", "term-definition", "What is a fit?", ("One", "Two", "Three"), (2,)),
-        q("definition-term:long", "definition-term", long_stem, ("A", "B", "C", "D"), (0,)),
-        q("compound-family:five", "compound-family", "Five options?", ("A", "B", "C", "D", "E"), (4,)),
-        q("finding-evidence:wide", "finding-evidence", "A wide option?", ("Short", long_option), (1,)),
-        q("fill-blank:word", "fill-blank", "_____ is the word.", (), (), accept=("Word",)),
-        q("matching:a:b", "matching", "Match them.", ("X", "Y"), (0, 1), prompts=("a", "b")),
-        q("true-false:tf", "true-false", "Water is wet.", ("True", "False"), (0,)),
-        q("family-compound:two", "family-compound", "Which two?", ("=1+1", "B", "C", "D"), (0, 2)),
+        q("term:fits", "term-definition", "What is a fit?", ("One", "Two", "Three"), (2,)),
+        q("term:long", "definition-term", long_stem, ("A", "B", "C", "D"), (0,)),
+        q("member:five:group", "item-group", "Five options?", ("A", "B", "C", "D", "E"), (4,)),
+        q("evidence:wide:finding", "finding-evidence", "A wide option?", ("Short", long_option), (1,)),
+        q("term:word", "fill-blank", "_____ is the word.", (), (), accept=("Word",)),
+        q("matching", "matching", "Match them.", ("X", "Y"), (0, 1), prompts=("a", "b")),
+        q("term:tf", "true-false", "Water is wet.", ("True", "False"), (0,)),
+        q("member:two:group", "group-item", "Which two?", ("=1+1", "B", "C", "D"), (0, 2)),
     )
     version = Version(title="Limits", code="C", seed=5, questions=questions)
     notes = kahoot.write(version, tmp_path / "quiz.xlsx")
     _, sheet = read(tmp_path / "quiz.xlsx")
 
-    assert "definition-term:long: left out of Kahoot: question is 143 characters, Kahoot allows 120" in notes
+    assert "term:long: left out of Kahoot: question is 143 characters, Kahoot allows 120" in notes
     by_id = dict(note.split(": left out of Kahoot: ") for note in notes)
-    assert set(by_id) == {"definition-term:long", "compound-family:five", "finding-evidence:wide",
-                          "fill-blank:word", "matching:a:b"}
-    assert "5 answers" in by_id["compound-family:five"]
-    assert "answer 2 is 80 characters, Kahoot allows 75" in by_id["finding-evidence:wide"]
+    assert set(by_id) == {"term:long", "member:five:group", "evidence:wide:finding", "term:word", "matching"}
+    assert "5 answers" in by_id["member:five:group"]
+    assert "answer 2 is 80 characters, Kahoot allows 75" in by_id["evidence:wide:finding"]
 
     text = all_text(sheet)
     # Left out, not shortened: not even the beginning of the long stem or option is in the sheet.

@@ -7,8 +7,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from classroom_versions import cites, lines, literal, moodle_versions
 from classroom_versions import html_shown as shown
-from classroom_versions import lines, literal, moodle_versions
 from lxml import etree
 
 from handout.quiz.exports import moodle
@@ -83,7 +83,7 @@ def test_categories_by_kind_carry_the_version(exported: tuple[Version, Path, lis
     assert "/" not in version.name  # else Moodle's path would double it
     assert sorted(categories) == sorted(f"$course$/{version.name}/{kind}" for kind in kinds)
     for category in categories:
-        assert f"Version {version.code} (seed {version.seed})" in category
+        assert version.label in category and f"(seed {version.seed})" in category
     for question in version.questions:
         category, _ = questions[public_id(question)]
         assert category.rsplit("/", 1)[1] == question.kind
@@ -102,7 +102,7 @@ def test_every_question_option_and_answer_survives(exported: tuple[Version, Path
         # The general feedback is the rationale, with the citation in it.
         assert field(element, "generalfeedback") == q.rationale
         for key in q.cite:
-            assert version.citations[key] in q.rationale
+            assert cites(q.rationale, version.citations[key]), (q.id, key)
         check = {"multichoice": check_choice, "truefalse": check_true_false, "matching": check_matching,
                  "shortanswer": check_short_answer}[qtype]
         check(q, element)
@@ -151,8 +151,11 @@ def check_matching(q: Question, element: etree._Element) -> None:
 def check_short_answer(q: Question, element: etree._Element) -> None:
     assert element.findtext("usecase") == "0"
     answers = element.findall("answer")
-    assert [literal(a.findtext("text") or "") for a in answers] == list(q.accept)
-    assert [a.get("fraction") for a in answers] == ["100"] * len(q.accept)
+    # Moodle compares literally (case aside): every spelling is written out, each a right answer, and
+    # every accepted name among them as written.
+    assert [literal(a.findtext("text") or "") for a in answers] == list(q.spelled)
+    assert set(q.accept) <= set(q.spelled)
+    assert [a.get("fraction") for a in answers] == ["100"] * len(q.spelled)
     for answer in answers:
         check_feedback(q, answer, True, "")
 
@@ -162,8 +165,10 @@ def test_extras_are_exercised() -> None:
     extras = VERSIONS["nasty-extras"]
     matching = next(q for q in extras.questions if q.kind == "matching")
     assert len(set(matching.correct)) < len(matching.options)
-    assert any("*" in a for q in extras.questions for a in q.accept)
+    assert any("*" in a for q in extras.questions for a in q.spelled)
     assert any("\n\n" in q.stem for q in extras.questions)
+    # Spellings beyond the accepted names (hyphens as spaces and dropped, accents dropped) are exported.
+    assert any(len(q.spelled) > len(q.accept) for q in extras.questions)
     nasty = "".join(q.stem + "".join(q.options) for q in VERSIONS["nasty"].questions)
     for character in "&<>{}:~=#\\\"'αΩ":
         assert character in nasty
@@ -173,6 +178,6 @@ def test_wildcard_is_escaped(tmp_path: Path) -> None:
     path = tmp_path / "quiz.xml"
     moodle.write(VERSIONS["nasty-extras"], path)
     _, _, questions = read(path)
-    epsilon = next(q for q in VERSIONS["nasty-extras"].questions if q.id == "fill-blank:epsilon")
+    epsilon = next(q for q in VERSIONS["nasty-extras"].questions if q.id == "term:epsilon")
     _, element = questions[public_id(epsilon)]
     assert "GH\\*" in [a.findtext("text") for a in element.findall("answer")]

@@ -20,7 +20,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 import pytest
-from classroom_versions import nasty_version, seed_versions
+from classroom_versions import nasty_version, seed_bank, seed_versions
 from lxml import etree
 
 from handout.quiz.exports import qti
@@ -252,12 +252,13 @@ def items_in_order(package: Package) -> list[etree._Element]:
 # -- Fixtures ---------------------------------------------------------------------------------
 
 
-KEYS = ("seed-A", "seed-B", "seed-C", "nasty")
+KEYS = ("seed-A", "seed-B", "seed-C", "seed-bank", "nasty")
 
 
 @pytest.fixture(scope="module")
 def packages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Version, Package, list[str]]]:
-    versions = {**{f"seed-{v.code}": v for v in seed_versions(count=3)}, "nasty": nasty_version()}
+    versions = {**{f"seed-{v.code}": v for v in seed_versions(count=3)}, "seed-bank": seed_bank(),
+                "nasty": nasty_version()}
     assert sorted(versions) == sorted(KEYS)
     out = {}
     with pytest.MonkeyPatch.context() as mp:
@@ -337,7 +338,7 @@ def test_test_is_named_after_the_version_and_asks_the_items_in_its_order(
     version, pkg, _ = package
     _, test = package_test(pkg)
     assert test.get("title") == version.name
-    assert f"Version {version.code}" in test.get("title") and f"seed {version.seed})" in test.get("title")
+    assert version.label in test.get("title") and f"seed {version.seed})" in test.get("title")
     refs = list(test.iter(q("assessmentItemRef")))
     items = items_in_order(pkg)
     assert [ref.get("identifier") for ref in refs] == [item.get("identifier") for item in items]
@@ -423,11 +424,14 @@ def check_fill_blank(item: etree._Element, question: Question) -> None:
     assert entry.get("responseIdentifier") == "RESPONSE"
     declaration = response(item)
     assert (declaration.get("cardinality"), declaration.get("baseType")) == ("single", "string")
-    assert values(declaration.find(q("correctResponse")))[0] in question.accept
+    # The correct response is the first accepted name as written; the mapping scores every spelling
+    # (QTI compares literally, case aside), the accepted names as written among them.
+    assert values(declaration.find(q("correctResponse"))) == [question.accept[0]]
     mapping = one(declaration, q("mapping"))
     entries = mapping.findall(q("mapEntry"))
     assert all(e.get("caseSensitive") == "false" for e in entries)
-    assert [e.get("mapKey") for e in entries] == list(question.accept)
+    assert [e.get("mapKey") for e in entries] == list(question.spelled)
+    assert set(question.accept) <= set(question.spelled)
     assert all(float(e.get("mappedValue")) > float(mapping.get("defaultValue", "0")) for e in entries)
     assert one(item, q("responseProcessing")).get("template") == MAP_RESPONSE
 
