@@ -25,6 +25,7 @@ from classroom_versions import NASTY, nasty_version, seed_versions
 from conftest import PROJECT
 from playwright.sync_api import Browser, BrowserContext, Page, Route, expect
 
+from handout.quiz.generator import Question
 from handout.quiz.projector import render
 from handout.quiz.versions import Version, public_id
 
@@ -262,12 +263,17 @@ def test_keys_move_between_questions(open_projector: Callable[..., Projector], v
         expect(p.page.locator(".projector-notice")).to_be_visible()
         expect(p.page.locator(".projector-notice")).to_have_text(NOTICE)
 
+    def options_shown(q: Question) -> None:
+        """The slide's options, in order: lettered, or the words True and False without letters."""
+        options = p.page.locator(".projector-option")
+        letters = ["" if q.kind == "true-false" else "ABCD"[i] for i in range(len(q.options))]
+        assert [o.locator(".projector-letter").all_inner_texts() for o in options.all()] == [
+            [letter] if letter else [] for letter in letters]
+        assert [o.locator(".projector-text").inner_text() for o in options.all()] == list(q.options)
+
     keyboard.press("ArrowRight")
     at(1)
-    q = version.questions[0]
-    options = p.page.locator(".projector-option")
-    assert [o.locator(".projector-letter").inner_text() for o in options.all()] == list("ABCD"[:len(q.options)])
-    assert [o.locator(".projector-text").inner_text() for o in options.all()] == list(q.options)
+    options_shown(version.questions[0])
     keyboard.press("Space")
     at(2)
     keyboard.press("ArrowLeft")
@@ -293,6 +299,12 @@ def test_keys_move_between_questions(open_projector: Callable[..., Projector], v
     at(2)
     p.page.get_by_role("button", name="Previous").click()
     at(1)
+    # A question with lettered options shows A, B, C... before each, in the question's order.
+    n = next(n for n, q in enumerate(version.questions, 1) if q.options and q.kind not in ("true-false", "matching"))
+    p.goto_slide(n)
+    at(n)
+    options_shown(version.questions[n - 1])
+    assert len(version.questions[n - 1].options) > 2
     p.assert_clean()
 
 
@@ -334,11 +346,15 @@ def test_reveal_marks_that_questions_answer(open_projector: Callable[..., Projec
     assert p.marked() == []
     reveal.click()
     assert p.marked() == [q.options[c] for c in q.correct]
-    # The next question starts unrevealed and its own answer is the one marked.
-    p.page.keyboard.press("ArrowRight")
+    # The next question (the one before, after the last) starts unrevealed and its own answer is the one
+    # marked.
+    last = n == len(version.questions)
+    p.page.keyboard.press("ArrowLeft" if last else "ArrowRight")
+    following = version.questions[n - 2 if last else n]
+    expect(p.page.locator(".projector-progress")).to_have_text(
+        f"Question {n - 1 if last else n + 1} of {len(version.questions)}")
     assert p.marked() == []
     p.page.keyboard.press("R")
-    following = version.questions[n]
     if following.options and following.kind != "matching":
         assert p.marked() == [following.options[c] for c in following.correct]
     assert following.rationale in p.rationale()
