@@ -17,6 +17,7 @@ role makes, registered with its domain, so the bibliography lists them and the t
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -81,22 +82,23 @@ def cite_reference(env: BuildEnvironment, document: nodes.document | None, keys:
     return ref
 
 
-def cited_sentence(text: str, keys: Sequence[str], labels: dict[str, str]) -> tuple[str, bool]:
-    """``text`` without the "(Label; Label)." the generator ends a cited sentence with, and whether it had it."""
-    if keys:
-        suffix = f" ({'; '.join(labels.get(k, k) for k in keys)})."
-        if text.endswith(suffix):
-            return text[: -len(suffix)], True
-    return text, False
-
-
 def rationale_children(env: BuildEnvironment, document: nodes.document | None, text: str, keys: Sequence[str],
                        line: int | None, labels: dict[str, str]) -> list[nodes.Node]:
-    """The rationale as text with its citation as a link: "... belongs to ... (Nass et al., 2008)."."""
-    body, cited = cited_sentence(text, keys, labels)
-    if not cited:
-        return [nodes.Text(text)]
-    return [nodes.Text(f"{body} "), cite_reference(env, document, keys, line, labels), nodes.Text(".")]
+    """The rationale as text with its citations as links: "... from a two-year trial (Nass et al., 2008)...".
+
+    The generator cites studies as "(Label; Label)" right after the sentence they support (a contrast of
+    the wrong options, or another group's sentence, may follow); each such group becomes a link.
+    """
+    by_label = {labels.get(k, k): k for k in keys}
+    out: list[nodes.Node] = []
+    rest = text
+    for match in re.finditer(r"\(([^()]*)\)", text):
+        cited = match[1].split("; ")
+        if not keys or not all(c in by_label for c in cited):
+            continue
+        before, _, rest = rest.partition(match[0])
+        out += [nodes.Text(before), cite_reference(env, document, [by_label[c] for c in cited], line, labels)]
+    return [*out, nodes.Text(rest)] if out else [nodes.Text(text)]
 
 
 def section_reference(section: str, docname: str) -> addnodes.pending_xref:

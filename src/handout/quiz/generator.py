@@ -551,7 +551,9 @@ class _Drafter:
         common: dict[str, Any] = {"cite": finding.cite, "section": compound.section, "compounds": (compound.id,),
                                   "families": tuple(sorted(compound.families)), "subjects": (finding.text,)}
         design = f" from {_clause(finding.design)}" if finding.design else ""
-        why = (f"{self.who(finding.cite)} reported this{design}. That makes it evidence of the kind "
+        # The citation follows the sentence it supports, as "(Label)": the renderers make it a link.
+        cited = f" ({'; '.join(self.label(k) for k in finding.cite)})" if finding.cite else ""
+        why = (f"The finding was reported{design}{cited}. That makes it evidence of the kind "
                f"“{level.label}”: {_mid(_clause(level.meaning))}.")
         out: list[_Draft] = []
         fact = f"evidence:{compound.id}:{finding.id}"
@@ -598,7 +600,7 @@ class _Drafter:
         stem, neg = self.say("Which study reported that {name} {finding}?", name=name, finding=text)
         for key in sorted(finding.cite):
             study_fact = f"study:{compound.id}:{finding.id}:{key}"
-            design_why = f"{self.who([key])} reported this{design}"
+            design_why = f"The finding was reported{design}{cited}"
             draft = self.choice("finding-study", study_fact, self.label(key), pool, [self.label(k) for k in own], stem,
                                 negated=neg, rationale=self.sentence(design_why), draws_on=(*where, key),
                                 enemies=(study_fact, finding_key), about=(f"study:{key}",), _touch="study:",
@@ -670,11 +672,16 @@ class _Drafter:
         by_group: dict[str, list[Compound]] = {}
         for c in chosen:
             by_group.setdefault(c.families[0], []).append(c)
-        rationale = " ".join(self.sentence(self.member_sentence(
-            members[0], self.by_id[g], _join([m.display_name for m in members])).replace(
-                " belongs to ", " belong to " if len(members) > 1 else " belongs to ", 1))
-            for g, members in by_group.items())
-        rationale = rationale.removesuffix(".") + (f" ({'; '.join(self.label(k) for k in cite)})." if cite else ".")
+        # One sentence pair per group, each with the group's own citations.
+        sentences = []
+        for g, members in by_group.items():
+            family = self.by_id[g]
+            # The prompts show the aliases already; the projector shows this under them, so it stays short.
+            names = _join([members[0].name, *(_mid(x.name) for x in members[1:])])
+            verb = "are" if len(members) > 1 else "is one of the"
+            sentences.append(self.sentence(f"{names} {verb} {self.group_name(family)}, which "
+                                           f"{_mid(_clause(family.mechanism))}", family.cite))
+        rationale = " ".join(sentences)
         pages = {_page(f.section) for f in families if f.section}
         section = pages.pop() if len(pages) == 1 else _page(chosen[0].section)
         return [_Draft(kind="matching", fact="matching", stem=stem, negated=neg, rationale=rationale, cite=cite,

@@ -239,8 +239,9 @@ function toggleReveal() {
 function fit() {
   let scale = 1;
   slide.style.setProperty("--fit", "1");
+  // Small steps: the largest type that fits, not the first multiple of a coarse step below it.
   while (slide.scrollHeight > slide.clientHeight + 1 && scale > 0.45) {
-    scale -= 0.05;
+    scale -= 0.01;
     slide.style.setProperty("--fit", scale.toFixed(2));
   }
 }
