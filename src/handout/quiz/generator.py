@@ -756,7 +756,7 @@ class _TermDrafter:
             if any(t.id in self.related[o.id] or _related(o, t) for o in out):
                 continue  # two options that are half of each other: one would read as the other's answer
             out.append(t)
-            if len(out) == 2 * MAX_OPTIONS:
+            if len(out) == MAX_OPTIONS + 1:  # three distractors, and room for one refused for its length
                 break
         return out
 
