@@ -775,15 +775,19 @@ class _TermDrafter:
             # Nothing from the data on why the term matters: teach the nearest mix-up instead.
             near = others[0]
             extra += f" Not to be confused with “{_mid(near.term)}”, {_mid(_first_clause(near.definition))}."
+        # The citations support the definition and its context; word history and related terms follow them.
+        tail = ""
         if term.etymology:
-            extra += f" {_cap(_clause(term.etymology))}."
+            tail += f" {_cap(_clause(term.etymology))}."
         if related:
-            extra += f" Related: {', '.join(f'“{_mid(t.term)}”' for t in sorted(related, key=lambda t: t.id))}."
+            tail += f" Related: {', '.join(f'“{_mid(t.term)}”' for t in sorted(related, key=lambda t: t.id))}."
         also = f" (also {'; '.join(f'“{_mid(a)}”' for a in term.aliases)})" if term.aliases else ""
         meaning = f"“{term.term}”{also} means {_mid(_clause(term.definition))}."
-        common: dict[str, Any] = {"cite": term.cite, "section": term.section, "enemies": (fact,), "terms": (term.id,),
+        # Related terms are one fact for a form: asking two of them lets one answer the other.
+        enemies = (fact, *(f"term:{t.id}" for t in related))
+        common: dict[str, Any] = {"cite": term.cite, "section": term.section, "enemies": enemies, "terms": (term.id,),
                                   "draws_on": (term.id,), "subjects": term.names, "about": (fact,)}
-        rationale = p.sentence(meaning + extra, term.cite)
+        rationale = p.sentence(meaning + extra, term.cite) + tail
         out: list[_Draft] = []
         if only == "term-definition":
             stem, neg = p.say("What does “{term}” mean?", term=_mid(term.term))
