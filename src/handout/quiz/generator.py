@@ -879,7 +879,11 @@ def _select(tasks: Sequence[_Task], seed: int, count: int | None, kinds: Sequenc
 
     def named_in(name: str, index: Mapping[str, list[str]]) -> bool:
         n = _norm(name)
-        return bool(n) and any(f" {n} " in text for text in index.get(n.split()[0], ()))
+        if not n:
+            return False
+        # The name or its plural ("peptide", "peptides").
+        forms = (n, f"{n}s")
+        return any(f" {f} " in text for f in forms for text in index.get(f.split()[0], ()))
 
     def enemy(d: _Draft) -> bool:
         if not enemies:
@@ -941,7 +945,8 @@ def _select(tasks: Sequence[_Task], seed: int, count: int | None, kinds: Sequenc
             if any(t.startswith("term:") for t in pick.about):
                 for n in pick.subjects:
                     if norm := _norm(n):
-                        names.setdefault(norm.split()[0], []).append(norm)
+                        for form in (norm, f"{norm}s"):
+                            names.setdefault(form.split()[0], []).append(form)
         per_kind[kind] += 1
         if pick.truth is not None:
             polarity[pick.truth] += 1
