@@ -144,10 +144,10 @@ def test_the_handout_project_builds_its_class_set(tmp_path: Path) -> None:
     build = sphinx_build("quiz", PROJECT / "docs", tmp_path / "quiz", confdir=PROJECT)
     assert build.returncode == 0, build.stderr
     quiz = json.loads((build.outdir / "quiz.json").read_text(encoding="utf-8"))
-    # conf.py asks for 20 questions; the class quiz is an enemy-free form, and the project's data gives
-    # 12 that do not test one fact twice, share a right answer or show another's answer.
-    assert len(quiz["questions"]) == 12
-    assert len({q["id"] for q in quiz["questions"]}) == 12
+    # conf.py asks for 20 questions, and the project's data gives 20 that do not test one fact twice, share
+    # a right answer or show another's answer (the class quiz is an enemy-free form).
+    assert len(quiz["questions"]) == 20
+    assert len({q["id"] for q in quiz["questions"]}) == 20
     for code in "ABC":
         sheet = build.outdir / code / f"peptide-secretagogues-{code}-sheet.pdf"
         assert len(PdfReader(sheet).pages) >= 2

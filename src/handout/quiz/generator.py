@@ -86,6 +86,8 @@ KINDS = (
 KIND_ALIASES = {"compound-family": "item-group", "family-compound": "group-item", "compound-target": "item-target"}
 # Kinds that ask about glossary terms.
 TERM_KINDS = ("term-definition", "definition-term", "fill-blank", "true-false")
+# Kinds whose answer is a term's name: another question that prints the name gives it away.
+NAME_ANSWERS = frozenset({"definition-term", "fill-blank"})
 # Kinds with one right option among distractors.
 CHOICE_KINDS = frozenset(KINDS) - {"true-false", "matching", "fill-blank"}
 
@@ -891,14 +893,17 @@ def _select(tasks: Sequence[_Task], seed: int, count: int | None, kinds: Sequenc
         if not used.isdisjoint(d.enemies) or (d.answer and d.answer in answers):
             return True
         # One question shows what another asks about: knowing one answers (or rules out) the other.
-        if not shown.isdisjoint(d.about) or not about.isdisjoint(d.touches):
+        if not about.isdisjoint(d.touches):
             return True
-        # Two questions showing the same wrong options: one lets a student rule them out of the other.
-        if not shown.isdisjoint(d.touches):
+        # Among choice questions: this one's answer is another's option, or the two show the same wrong
+        # options, so one lets a student rule options out of the other. (A statement or a blank to fill
+        # is not answered by seeing a definition elsewhere: names printed elsewhere are checked below.)
+        if d.kind in CHOICE_KINDS and (not shown.isdisjoint(d.about) or not shown.isdisjoint(d.touches)):
             return True
-        # A term asked here is named in another question, or this one names a term asked there.
+        # A term whose name is the answer here is printed in another question, or this question prints
+        # the name another one asks for. (A stem that only uses a term asked for its meaning gives nothing.)
         text = f" {_norm(d.text)} "
-        if any(t.startswith("term:") for t in d.about) and any(named_in(n, words) for n in d.subjects):
+        if d.kind in NAME_ANSWERS and any(named_in(n, words) for n in d.subjects):
             return True
         if any(f" {n} " in text for w in set(text.split()) for n in names.get(w, ())):
             return True
@@ -937,12 +942,13 @@ def _select(tasks: Sequence[_Task], seed: int, count: int | None, kinds: Sequenc
         for s in pick.subjects:
             asked.setdefault(_norm(s), []).append(pick)
         if enemies:
-            shown.update(pick.touches)
+            if pick.kind in CHOICE_KINDS:
+                shown.update(pick.touches)
             about.update(pick.about)
             text = f" {_norm(pick.text)} "
             for w in set(text.split()):
                 words.setdefault(w, []).append(text)
-            if any(t.startswith("term:") for t in pick.about):
+            if pick.kind in NAME_ANSWERS:
                 for n in pick.subjects:
                     if norm := _norm(n):
                         for form in (norm, f"{norm}s"):
