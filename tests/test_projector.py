@@ -300,11 +300,11 @@ def test_keys_move_between_questions(open_projector: Callable[..., Projector], v
     p.page.get_by_role("button", name="Previous").click()
     at(1)
     # A question with lettered options shows A, B, C... before each, in the question's order.
-    n = next(n for n, q in enumerate(version.questions, 1) if q.options and q.kind not in ("true-false", "matching"))
+    n = next(n for n, q in enumerate(version.questions, 1)
+             if len(q.options) > 2 and q.kind not in ("true-false", "matching"))
     p.goto_slide(n)
     at(n)
     options_shown(version.questions[n - 1])
-    assert len(version.questions[n - 1].options) > 2
     p.assert_clean()
 
 

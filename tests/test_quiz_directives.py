@@ -192,14 +192,19 @@ def test_table_and_glossary_come_from_the_data(app: SphinxTestApp) -> None:
     assert glossary.find(id="term-cane-reed") is not None
 
 
-def matched_family(app: SphinxTestApp, prompt: str) -> str:
-    """The family the first quiz's matching question gives as the right match for ``prompt``."""
+def matched_pairs(app: SphinxTestApp) -> dict[str, str]:
+    """The first quiz's matching question as the page gives it: prompt -> the family marked right."""
     matching = page(app, "quiz").select_one("section#quiz-1 li.handout-quiz-question[data-kind=matching]")
     assert matching is not None
     prompts = [label.get_text() for label in matching.select("div.handout-quiz-match label")]
     choices = [o.get_text() for o in matching.select("div.handout-quiz-match select")[0].find_all("option")[1:]]
-    pairs = dict(zip(prompts, (choices[int(c)] for c in str(matching["data-correct"]).split(",")), strict=True))
-    return pairs[prompt]
+    return dict(zip(prompts, (choices[int(c)] for c in str(matching["data-correct"]).split(",")), strict=True))
+
+
+def data_families(srcdir: Path) -> dict[str, str]:
+    """Each instrument's family as the data says: prompt -> family name."""
+    data = load_quiz_data(srcdir / "data", srcdir / "refs.bib", None)
+    return {c.display_name: data.family(c.families[0]).name for c in data.compounds if len(c.families) == 1}
 
 
 @pytest.mark.sphinx("html", testroot="quiz", srcdir="quiz-edit")
@@ -207,7 +212,9 @@ def test_one_rebuild_follows_a_data_change(app: SphinxTestApp) -> None:
     app.build()
     srcdir = Path(app.srcdir)
     assert answer_key(app) == expected_key(srcdir)
-    assert matched_family(app, "Clarinet") == "Woodwind instruments"
+    before = matched_pairs(app)
+    assert before and all(data_families(srcdir)[p] == f for p, f in before.items())
+    assert data_families(srcdir)["Clarinet"] == "Woodwind instruments"
     compounds = srcdir / "data" / "compounds.yaml"
     text = compounds.read_text(encoding="utf-8")
     clarinet = text.index("- id: clarinet")
@@ -222,8 +229,10 @@ def test_one_rebuild_follows_a_data_change(app: SphinxTestApp) -> None:
     assert rows["Clarinet"] == "Percussion instruments"
     qids = [li["data-qid"] for li in page(app, "quiz").select("section#quiz-1 li.handout-quiz-question")]
     assert qids == [q.id for q in expected_form(srcdir, 3).questions]
-    # The page's matching question now pairs the clarinet with the percussion family.
-    assert matched_family(app, "Clarinet") == "Percussion instruments"
+    # The page's matching question pairs every instrument with its family as the data now says.
+    after = matched_pairs(app)
+    assert after and all(data_families(srcdir)[p] == f for p, f in after.items())
+    assert data_families(srcdir)["Clarinet"] == "Percussion instruments"
     assert answer_key(app) == expected_key(srcdir)
     # The glossary did not change with a compound's family.
     assert str(page(app, "glossary").select_one("dl.glossary")) == str(glossary_before)

@@ -638,11 +638,14 @@ class _Drafter:
     def matching_drafts(self) -> list[_Draft]:
         single = [c for c in self.compounds if len(c.families) == 1]
         ranked = sorted(single, key=lambda c: (_rank(self.seed, "matching", c.id), c.id))[: MATCH_PROMPTS * 8]
+        # A matching set is the enemy of every other question on its items: leave at least one item out
+        # of it, so a form can still ask an item's group or target on its own.
+        prompts = min(MATCH_PROMPTS, max(2, len(single) - 1))
         chosen: list[Compound] = []
         # First one item of each group, then more items, while names and groups stay distinct.
         for spread in (True, False):
             for c in ranked:
-                if len(chosen) == MATCH_PROMPTS or c in chosen:
+                if len(chosen) == prompts or c in chosen:
                     continue
                 fam = self.by_id[c.families[0]]
                 taken = [self.by_id[x.families[0]] for x in chosen]
@@ -936,7 +939,9 @@ def _select(tasks: Sequence[_Task], seed: int, count: int | None, kinds: Sequenc
             picked.refused[fact] += 1
             continue
         chosen.append(pick)
-        used.update((pick.fact, *pick.covers, *(pick.enemies if enemies else ())))
+        # In a bank every fact keeps its own question (the matching set's items too), so that which items a
+        # matching set happens to hold can never take an id away as the data grows.
+        used.update((pick.fact, *((*pick.covers, *pick.enemies) if enemies else ())))
         if pick.answer:
             answers.add(pick.answer)
         for s in pick.subjects:
