@@ -24,7 +24,7 @@ from conftest import PROJECT, Build
 from playwright.sync_api import Browser, BrowserContext, Locator, Page
 
 ARTIFACTS = PROJECT / "_build" / "test-artifacts"
-SINGLE = {"term-definition", "definition-term", "compound-family", "compound-target", "family-compound",
+SINGLE = {"term-definition", "definition-term", "item-group", "item-target", "group-item",
           "finding-evidence", "finding-study", "true-false"}
 
 # What the page knows about each question, read from the DOM in its current (visual) order.

@@ -210,7 +210,8 @@ def test_matching_pairs_each_compound_with_its_family(real: DataSet) -> None:
              "CJC-1295": "GHRH-receptor agonists"}
     pairs = {p: q.options[i] for p, i in zip(q.prompts, q.correct, strict=True)}
     # One compound of each family, and one compound left out, so a form can still ask it on its own.
-    assert q.stem == "Match each compound to its family."
+    assert q.stem == ("Match each compound to its family. A family may be used more than once, and some may be "
+                      "left unused.")
     assert len(pairs) == 2 and set(pairs.values()) == set(truth.values())
     assert all(truth[p] == f for p, f in pairs.items())
 
@@ -447,7 +448,8 @@ def test_antibiotics_questions_are_worded_with_its_labels(antibiotics: DataSet, 
     q = form["group-item", "member:erythromycin:macrolides"]
     assert q.stem == "Which antibiotic belongs to the class of macrolides?"
     m = form["matching", "matching"]
-    assert m.stem == "Match each antibiotic to its class."
+    assert m.stem == ("Match each antibiotic to its class. A class may be used more than once, and some may be "
+                      "left unused.")
 
 
 def test_antibiotic_in_two_classes(antibiotics: DataSet) -> None:

@@ -47,7 +47,7 @@ def test_real_data_loads_every_entry(data: QuizData) -> None:
 
 
 def test_real_data_counts(data: QuizData) -> None:
-    assert (len(data.terms), len(data.families), len(data.compounds), len(data.findings)) == (30, 2, 3, 4)
+    assert (len(data.terms), len(data.families), len(data.compounds), len(data.findings)) == (34, 2, 3, 5)
 
 
 def test_a_compound_with_its_families_and_findings(data: QuizData) -> None:
@@ -97,8 +97,8 @@ def test_where_points_at_the_line_that_starts_each_entry(data: QuizData) -> None
 
 def test_where_prints_as_file_and_line(data: QuizData) -> None:
     mk = data.compound("mk-677")
-    assert str(mk.where) == f"{QUIZZES / 'compounds.yaml'}:15"
-    assert str(mk.findings[1].where) == f"{QUIZZES / 'compounds.yaml'}:27"
+    assert str(mk.where) == f"{QUIZZES / 'compounds.yaml'}:20"
+    assert str(mk.findings[1].where) == f"{QUIZZES / 'compounds.yaml'}:32"
 
 
 # -- Errors, in-process ----------------------------------------------------------------------------

@@ -670,9 +670,9 @@ class _Drafter:
             if family not in families and not any(_overlaps(family.name, f.name) for f in families):
                 families.append(family)
         families.sort(key=lambda f: f.id)
-        repeat = len({c.families[0] for c in chosen}) < len(chosen)
-        stem, neg = self.say("Match each {item} to its {group}." + (" A {group} may be used more than once."
-                                                                         if repeat else ""))
+        # Said every time, so that knowing some pairs never rules options out for the others.
+        stem, neg = self.say("Match each {item} to its {group}. A {group} may be used more than once, and some "
+                             "may be left unused.")
         cite = _keys(self.by_id[c.families[0]].cite for c in chosen)
         by_group: dict[str, list[Compound]] = {}
         for c in chosen:
@@ -906,7 +906,7 @@ def _select(tasks: Sequence[_Task], seed: int, count: int | None, kinds: Sequenc
         # A term whose name is the answer here is printed in another question, or this question prints
         # the name another one asks for. (A stem that only uses a term asked for its meaning gives nothing.)
         text = f" {_norm(d.text)} "
-        if d.kind in NAME_ANSWERS and any(named_in(n, words) for n in d.subjects):
+        if (d.kind in NAME_ANSWERS or _term_statement(d)) and any(named_in(n, words) for n in d.subjects):
             return True
         if any(f" {n} " in text for w in set(text.split()) for n in names.get(w, ())):
             return True
@@ -944,6 +944,8 @@ def _select(tasks: Sequence[_Task], seed: int, count: int | None, kinds: Sequenc
         used.update((pick.fact, *((*pick.covers, *pick.enemies) if enemies else ())))
         if pick.answer:
             answers.add(pick.answer)
+        if pick.kind == "matching" and enemies:
+            answers.update(_norm(a) for a in pick.answers)  # a pair's answer is a right answer too
         for s in pick.subjects:
             asked.setdefault(_norm(s), []).append(pick)
         if enemies:
@@ -953,7 +955,7 @@ def _select(tasks: Sequence[_Task], seed: int, count: int | None, kinds: Sequenc
             text = f" {_norm(pick.text)} "
             for w in set(text.split()):
                 words.setdefault(w, []).append(text)
-            if pick.kind in NAME_ANSWERS:
+            if pick.kind in NAME_ANSWERS or _term_statement(pick):
                 for n in pick.subjects:
                     if norm := _norm(n):
                         for form in (norm, f"{norm}s"):
@@ -1195,6 +1197,11 @@ def _mid(text: str) -> str:
 
 def _cap(text: str) -> str:
     return text[:1].upper() + text[1:]
+
+
+def _term_statement(d: _Draft) -> bool:
+    """A true/false statement of a term's meaning: printing the term elsewhere may settle it."""
+    return d.kind == "true-false" and any(a.startswith("term:") for a in d.about)
 
 
 def _join(names: Sequence[str]) -> str:

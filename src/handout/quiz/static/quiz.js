@@ -10,7 +10,7 @@
 "use strict";
 
 const SINGLE = new Set([
-  "term-definition", "definition-term", "compound-family", "compound-target", "family-compound",
+  "term-definition", "definition-term", "item-group", "item-target", "group-item",
   "finding-evidence", "finding-study", "true-false",
 ]);
 // True/False keep their conventional order when the options are reshuffled.
