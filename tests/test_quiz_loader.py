@@ -47,7 +47,7 @@ def test_real_data_loads_every_entry(data: QuizData) -> None:
 
 
 def test_real_data_counts(data: QuizData) -> None:
-    assert (len(data.terms), len(data.families), len(data.compounds), len(data.findings)) == (34, 2, 3, 5)
+    assert (len(data.terms), len(data.families), len(data.compounds), len(data.findings)) == (35, 2, 3, 5)
 
 
 def test_a_compound_with_its_families_and_findings(data: QuizData) -> None:

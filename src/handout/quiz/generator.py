@@ -877,7 +877,8 @@ def _select(tasks: Sequence[_Task], seed: int, count: int | None, kinds: Sequenc
         """Whether ``b``'s text holds ``a``'s answer together with what ``a`` asks about."""
         return bool(a.key) and _mentions(b.text, a.key) and any(_mentions(b.text, s) for s in a.subjects)
 
-    shown: set[str] = set()  # entities chosen questions show as options or statements
+    shown: set[str] = set()  # entities chosen choice questions show as options
+    stated: set[str] = set()  # entities any chosen question shows besides its answer (a swapped definition)
     about: set[str] = set()  # entities chosen questions ask about
     names: dict[str, list[str]] = {}  # first word -> names (normalised) of the terms chosen questions ask
     words: dict[str, list[str]] = {}  # word -> texts (normalised, padded) of chosen questions holding it
@@ -896,7 +897,7 @@ def _select(tasks: Sequence[_Task], seed: int, count: int | None, kinds: Sequenc
         if not used.isdisjoint(d.enemies) or (d.answer and d.answer in answers):
             return True
         # One question shows what another asks about: knowing one answers (or rules out) the other.
-        if not about.isdisjoint(d.touches):
+        if not about.isdisjoint(d.touches) or not stated.isdisjoint(d.about):
             return True
         # Among choice questions: this one's answer is another's option, or the two show the same wrong
         # options, so one lets a student rule options out of the other. (A statement or a blank to fill
@@ -949,6 +950,7 @@ def _select(tasks: Sequence[_Task], seed: int, count: int | None, kinds: Sequenc
         for s in pick.subjects:
             asked.setdefault(_norm(s), []).append(pick)
         if enemies:
+            stated.update(pick.touches)
             if pick.kind in CHOICE_KINDS:
                 shown.update(pick.touches)
             about.update(pick.about)
