@@ -366,19 +366,6 @@ class _Drafter:
             out += [(d.kind, d.fact, functools.partial(list, [d])) for d in self.matching_drafts()]
         return out
 
-    def drafts(self) -> list[_Draft]:
-        """The drafts of items, groups, findings and the matching set (made at once: they are few)."""
-        out: list[_Draft] = []
-        for compound in self.compounds:
-            out += self.compound_drafts(compound)
-            for finding in sorted(compound.findings, key=lambda f: f.id):
-                out += self.finding_drafts(compound, finding)
-        for family in self.families:
-            out += self.family_drafts(family)
-        if "matching" in self.wanted:
-            out += self.matching_drafts()
-        return [d for d in out if d.kind in self.wanted]
-
     # -- wording ----------------------------------------------------------------------------
 
     def say(self, template: str, **facts: str) -> tuple[str, bool]:
@@ -598,7 +585,7 @@ class _Drafter:
         # A study cited for the item, any of its groups or this fact might well have reported it too.
         own = set(_keys([*(f.cite for f in compound.findings), *(self.by_id[g].cite for g in compound.families
                                                                    if g in self.by_id), finding.cite]))
-        pool = [(k, self.label(k)) for k in _sample(self.cited_keys(), self.seed, "studies", fact) if k not in own]
+        pool = [(k, self.label(k)) for k in _sample(self.cited_keys, self.seed, "studies", fact) if k not in own]
         stem, neg = self.say("Which study reported that {name} {finding}?", name=name, finding=text)
         for key in sorted(finding.cite):
             study_fact = f"study:{compound.id}:{finding.id}:{key}"
@@ -614,13 +601,11 @@ class _Drafter:
         return out
 
     @functools.cached_property
-    def _cited(self) -> list[str]:
+    def cited_keys(self) -> list[str]:
+        """Every study the data cites: the pool of a finding-study question's options."""
         data = self.data
         return sorted(set(_keys([*(t.cite for t in data.terms), *(f.cite for f in data.families),
                                  *(f.cite for f in data.findings)])))
-
-    def cited_keys(self) -> list[str]:
-        return self._cited
 
     def evidence_clue(self, finding: Finding) -> str:
         """A word of the finding's text that names its kind of evidence ('in animal experiments'), or ''."""
